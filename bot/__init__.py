@@ -1,0 +1,1 @@
+"""Composition root: settings, logging, wiring, scheduler, the CLI and the Discord client."""

@@ -1,0 +1,1 @@
+"""Benchmarks behind ``engagebot bench NAME``; each module exposes ``register``."""

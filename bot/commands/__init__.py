@@ -1,0 +1,1 @@
+"""The ``engagebot`` sub-commands, one module each (each exposes ``register``)."""

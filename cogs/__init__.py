@@ -1,0 +1,1 @@
+"""The Discord surface: slash commands, views, modals and embed rendering."""

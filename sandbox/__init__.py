@@ -1,0 +1,1 @@
+"""Local, stateful simulators of Bluesky, X, an LLM endpoint and Discord."""

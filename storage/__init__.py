@@ -1,0 +1,1 @@
+"""The only place with SQL: engine, tables, migrations, repositories, unit of work."""

@@ -1,0 +1,1 @@
+"""Bluesky and X clients: poll, normalize into InteractionRecords, and write back."""
