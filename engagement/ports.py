@@ -39,7 +39,7 @@ class WriteKind(StrEnum):
     UNFOLLOW = "unfollow"
 
 
-class WriteRefused(Exception):
+class WriteRefusedError(Exception):
     """A write refused before any network call (too long, not allowed…); the message says why.
 
     Attributes:
@@ -62,7 +62,7 @@ class Publisher(Protocol):
     """
 
     async def reply(self, item: InteractionRecord, text: str, actor: Actor) -> ActionRecord:
-        """Post ``text`` as a reply to ``item``. Raises :class:`WriteRefused` before sending."""
+        """Post ``text`` as a reply to ``item``. Raises :class:`WriteRefusedError` before sending."""
         ...
 
     async def act(self, item: InteractionRecord, kind: WriteKind, actor: Actor) -> ActionRecord:
