@@ -62,7 +62,7 @@ class Publisher(Protocol):
     """
 
     async def reply(self, item: InteractionRecord, text: str, actor: Actor) -> ActionRecord:
-        """Post ``text`` as a reply to ``item``; raises :class:`WriteRefusedError` first if refused."""
+        """Reply ``text`` to ``item``; raise :class:`WriteRefusedError` before sending if refused."""
         ...
 
     async def act(self, item: InteractionRecord, kind: WriteKind, actor: Actor) -> ActionRecord:
