@@ -62,7 +62,7 @@ class Publisher(Protocol):
     """
 
     async def reply(self, item: InteractionRecord, text: str, actor: Actor) -> ActionRecord:
-        """Reply ``text`` to ``item``; raise :class:`WriteRefusedError` before sending if refused."""
+        """Reply ``text`` to ``item``; raise :class:`WriteRefusedError` before sending."""
         ...
 
     async def act(self, item: InteractionRecord, kind: WriteKind, actor: Actor) -> ActionRecord:
