@@ -1,0 +1,41 @@
+"""Weighted length and URL checks of a post, as X counts them (twitter-text config v3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from twitter_text import extract_urls, parse_tweet
+
+MAX_WEIGHTED_LENGTH = 280
+
+
+@dataclass(frozen=True, slots=True)
+class TextCheck:
+    """What X will think of a post's text.
+
+    Attributes:
+        weighted_length: Length as X counts it (most Latin 1, CJK and emoji 2, URLs 23).
+        urls: URLs found in the text (each makes the post cost the URL rate).
+    """
+
+    weighted_length: int
+    urls: tuple[str, ...]
+
+    @property
+    def over_by(self) -> int:
+        """Weighted characters beyond the 280 limit (0 when it fits)."""
+        return max(0, self.weighted_length - MAX_WEIGHTED_LENGTH)
+
+    @property
+    def has_url(self) -> bool:
+        """Whether the post contains a URL."""
+        return bool(self.urls)
+
+
+def check_text(text: str) -> TextCheck:
+    """Measure ``text`` with twitter-text's own parser and URL extractor."""
+    parsed = parse_tweet(text)
+    return TextCheck(
+        weighted_length=int(parsed.weightedLength),
+        urls=tuple(str(url) for url in extract_urls(text)),
+    )
