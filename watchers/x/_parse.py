@@ -8,6 +8,7 @@ skipped (and reported) rather than failing the page.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -120,7 +121,8 @@ def mentions_account(tweet: Mapping[str, Any], account_id: str, handle: str | No
         if handle and isinstance(username, str) and username.lower() == handle.lower():
             return True
     if handle:
-        return f"@{handle.lower()}" in str(tweet.get("text", "")).lower()
+        pattern = rf"(?<![\w@])@{re.escape(handle)}(?!\w)"
+        return re.search(pattern, str(tweet.get("text", "")), re.IGNORECASE) is not None
     return False
 
 
