@@ -25,7 +25,7 @@ from watchers.bluesky._text import (
     guess_language,
 )
 from watchers.bluesky._tid import is_tid, tid_for
-from watchers.bluesky.feed import BrandReply, brand_replies
+from watchers.bluesky.feed import BrandReply, FeedUnavailableError, brand_replies
 from watchers.bluesky.hydrator import Hydrator, PostInfo
 from watchers.bluesky.session import BlueskySession, MemorySessionStore, SessionStore
 from watchers.bluesky.watcher import BlueskyWatcher, KnownCheck, WatchResult
@@ -39,6 +39,7 @@ __all__ = [
     "BlueskyWriter",
     "BrandReply",
     "Created",
+    "FeedUnavailableError",
     "Hydrator",
     "KnownCheck",
     "MalformedResponseError",

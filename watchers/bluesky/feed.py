@@ -6,14 +6,21 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from atproto_client import models
+from atproto_client.client.base import is_method_not_served
+from atproto_client.exceptions import RequestErrorBase
 
 from engagement.models import PostRef
+from watchers.bluesky._errors import BlueskyError
 from watchers.bluesky._records import parse_datetime, post_text, reply_refs
 from watchers.bluesky._state import Mark
 from watchers.bluesky._xrpc import items_of
 from watchers.bluesky.session import BlueskySession
 
 GET_AUTHOR_FEED = "app.bsky.feed.getAuthorFeed"
+
+
+class FeedUnavailableError(BlueskyError):
+    """The service does not serve ``getAuthorFeed`` (a bare PDS, an old sandbox)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +54,9 @@ async def brand_replies(
         since: Newest post already examined; ``None`` reads one page only.
         now: The current time (UTC).
         max_pages: Pages read at most.
+
+    Raises:
+        FeedUnavailableError: The service does not serve the author feed.
     """
     did = session.did
     replies: list[BrandReply] = []
@@ -56,7 +66,12 @@ async def brand_replies(
         params = models.AppBskyFeedGetAuthorFeed.Params(
             actor=did, filter="posts_with_replies", limit=100, cursor=cursor
         )
-        content = await session.query(GET_AUTHOR_FEED, params, now)
+        try:
+            content = await session.query(GET_AUTHOR_FEED, params, now)
+        except RequestErrorBase as exc:
+            if is_method_not_served(exc):
+                raise FeedUnavailableError(f"{GET_AUTHOR_FEED} is not served") from exc
+            raise
         reached = False
         for item in items_of(content, "feed", GET_AUTHOR_FEED):
             found = _reply_of(item, did)

@@ -133,6 +133,12 @@ class BlueskySession:
         return str(session.did)
 
     @property
+    def known_did(self) -> str | None:
+        """The account's DID if a session exists, else ``None`` (never raises)."""
+        session = self.client._session
+        return str(session.did) if session is not None else None
+
+    @property
     def session_handle(self) -> str:
         """The handle the service knows the account by (after :meth:`start`)."""
         return str(self._session().handle)

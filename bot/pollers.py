@@ -1,0 +1,74 @@
+"""Build the pollers (and the publisher sharing their sessions) for every configured account.
+
+Usage::
+
+    pollers = await build_pollers(settings, db, alerts)
+    publisher = build_publisher(db, pollers)      # engagement.ports.Publisher, all platforms
+    try:
+        await run_pollers(pollers, stop)
+    finally:
+        await close_pollers(pollers)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from bot.bluesky import BlueskyConnection, BlueskyPoller, BlueskyPublisher, bluesky_configured
+from bot.polling import Poller
+from bot.publishing import ActionLedger, Clock, PlatformPublisher, utc_now
+from bot.settings import Settings
+from engagement.models import Platform
+from engagement.ports import Alerts, Publisher
+from storage import Database
+from watchers.bluesky import BlueskyWriter
+
+log = logging.getLogger(__name__)
+
+
+class LoggingAlerts:
+    """The default :class:`engagement.ports.Alerts`: one error line in the log per alert."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[Platform, str, str]] = []
+
+    async def platform_alert(self, platform: Platform, account_id: str, message: str) -> None:
+        """Log the alert (and keep it, for whoever wants to show it later)."""
+        self.sent.append((platform, account_id, message))
+        log.error("ALERT %s %s: %s", platform.value, account_id, message)
+
+
+async def build_pollers(
+    settings: Settings, db: Database, alerts: Alerts, *, clock: Clock = utc_now
+) -> list[Poller]:
+    """One poller per configured account and stream, Bluesky first.
+
+    Nothing is sent over the network here. Close them with :func:`close_pollers`.
+    """
+    pollers: list[Poller] = []
+    if bluesky_configured(settings):
+        pollers.extend(BlueskyConnection(settings, db, alerts, clock=clock).pollers)
+    return pollers
+
+
+def build_publisher(
+    db: Database, pollers: Sequence[Poller], *, clock: Clock = utc_now
+) -> Publisher:
+    """A publisher for every platform with a poller, sharing the pollers' sessions."""
+    publishers: dict[Platform, Publisher] = {}
+    bluesky = [p for p in pollers if isinstance(p, BlueskyPoller)]
+    if bluesky:
+        writers = [BlueskyWriter(p.session, p.watcher.hydrator) for p in bluesky]
+        publishers[Platform.BLUESKY] = BlueskyPublisher(
+            ActionLedger(db, clock=clock), writers, clock=clock
+        )
+    return PlatformPublisher(publishers)
+
+
+async def close_pollers(pollers: Sequence[Poller]) -> None:
+    """Close the connections the pollers hold."""
+    for poller in pollers:
+        close = getattr(poller, "aclose", None)
+        if close is not None:
+            await close()
