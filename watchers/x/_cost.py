@@ -7,7 +7,9 @@ budget guard) from its ``max_results``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 
 from engagement.ports import WriteKind
 
@@ -62,3 +64,24 @@ class XPrices:
         if kind is WriteKind.REPLY:
             return self.summoned_reply
         return self.interaction
+
+
+@dataclass(slots=True)
+class DailyReads:
+    """Resources already read on the current UTC day: X bills a resource once per day.
+
+    Kept in memory: after a restart the first reads are counted again, so the estimate can
+    only err on the high side.
+    """
+
+    _day: date | None = None
+    _seen: set[tuple[str, str]] = field(default_factory=set)
+
+    def fresh(self, now: datetime, resource: str, ids: Iterable[str]) -> int:
+        """Count the ``resource`` ids (``post``/``user``) not read yet today, and mark them."""
+        day = now.astimezone(UTC).date()
+        if day != self._day:
+            self._day, self._seen = day, set()
+        new = [(resource, i) for i in dict.fromkeys(ids) if (resource, i) not in self._seen]
+        self._seen.update(new)
+        return len(new)

@@ -35,6 +35,9 @@ class TimelinePage:
         users: Users in ``includes.users``.
         errors: Partial errors X returned beside the data.
         skipped: Items that could not be read.
+        post_ids: Ids of the posts in ``data``.
+        included_ids: Ids of the expanded posts.
+        user_ids: Ids of the expanded users.
     """
 
     records: tuple[InteractionRecord, ...]
@@ -46,6 +49,9 @@ class TimelinePage:
     users: int
     errors: tuple[Mapping[str, Any], ...]
     skipped: int = 0
+    post_ids: tuple[str, ...] = ()
+    included_ids: tuple[str, ...] = ()
+    user_ids: tuple[str, ...] = ()
 
 
 def parse_datetime(value: object) -> datetime | None:
@@ -223,4 +229,7 @@ def parse_timeline(payload: Mapping[str, Any], *, account_id: str, now: datetime
         users=len(user_map),
         errors=errors,
         skipped=skipped,
+        post_ids=tuple(str(t.get("id")) for t in data if t.get("id") is not None),
+        included_ids=tuple(post_map),
+        user_ids=tuple(user_map),
     )

@@ -8,7 +8,7 @@ from datetime import datetime
 from engagement.models import InteractionRecord
 from watchers.x._budget import MAX_MAX_RESULTS, MIN_MAX_RESULTS
 from watchers.x._client import XClient
-from watchers.x._cost import XPrices
+from watchers.x._cost import DailyReads, XPrices
 from watchers.x._cursor import MentionsCursor
 from watchers.x._parse import TimelinePage, parse_timeline
 
@@ -46,12 +46,17 @@ class XMentionsWatcher:
         client: The X client.
         user_id: The brand account's X user id.
         prices: Prices used to estimate each call's cost.
+        daily_dedup: Estimate with X's per-UTC-day read deduplication (a resource read twice
+            on one day is billed once); ``False`` counts every resource returned.
     """
 
-    def __init__(self, client: XClient, user_id: str, prices: XPrices) -> None:
+    def __init__(
+        self, client: XClient, user_id: str, prices: XPrices, *, daily_dedup: bool = True
+    ) -> None:
         self.client = client
         self.user_id = user_id
         self.prices = prices
+        self._reads = DailyReads() if daily_dedup else None
 
     def worst_cost(self, max_results: int) -> float:
         """Most a page of ``max_results`` can cost."""
@@ -91,7 +96,18 @@ class XMentionsWatcher:
             "GET", f"/2/users/{self.user_id}/mentions", endpoint=MENTIONS_ENDPOINT, params=params
         )
         page = parse_timeline(response.payload, account_id=self.user_id, now=now)
-        cost = self.prices.mentions_cost(
-            posts=page.posts, included_posts=page.included_posts, users=page.users
-        )
+        cost = self.estimate(page, now)
         return MentionsBatch(page.records, cursor.after(page), page.next_token, page, cost)
+
+    def estimate(self, page: TimelinePage, now: datetime) -> float:
+        """Estimated cost of a page read at ``now``."""
+        if self._reads is None:
+            return self.prices.mentions_cost(
+                posts=page.posts, included_posts=page.included_posts, users=page.users
+            )
+        fresh = self._reads.fresh
+        return self.prices.mentions_cost(
+            posts=fresh(now, "post", page.post_ids),
+            included_posts=fresh(now, "post", page.included_ids),
+            users=fresh(now, "user", page.user_ids),
+        )
