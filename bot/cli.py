@@ -17,6 +17,8 @@ from bot.settings import SettingsError
 COMMAND_MODULES: tuple[str, ...] = (
     "db",
     "bench",
+    "x",
+    "poll",
 )
 
 Handler = Callable[[argparse.Namespace], Awaitable[int]]
