@@ -16,9 +16,11 @@ import logging
 from collections.abc import Sequence
 
 from bot.bluesky import BlueskyConnection, BlueskyPoller, BlueskyPublisher, bluesky_configured
+from bot.errors import UserError
 from bot.polling import Poller
 from bot.publishing import ActionLedger, Clock, PlatformPublisher, utc_now
 from bot.settings import Settings
+from bot.x import XConnection, XMentionsPoller, x_configured
 from engagement.models import Platform
 from engagement.ports import Alerts, Publisher
 from storage import Database
@@ -49,6 +51,13 @@ async def build_pollers(
     pollers: list[Poller] = []
     if bluesky_configured(settings):
         pollers.extend(BlueskyConnection(settings, db, alerts, clock=clock).pollers)
+    if x_configured(settings):
+        try:
+            x = await XConnection(settings, db, clock=clock).open()
+        except UserError as exc:
+            await alerts.platform_alert(Platform.X, settings.x_user_id or "", str(exc))
+        else:
+            pollers.append(x.poller(alerts))
     return pollers
 
 
@@ -63,6 +72,9 @@ def build_publisher(
         publishers[Platform.BLUESKY] = BlueskyPublisher(
             ActionLedger(db, clock=clock), writers, clock=clock
         )
+    x = [p for p in pollers if isinstance(p, XMentionsPoller) and p.publisher_factory]
+    if x and x[0].publisher_factory is not None:
+        publishers[Platform.X] = x[0].publisher_factory()
     return PlatformPublisher(publishers)
 
 

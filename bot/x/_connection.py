@@ -182,7 +182,7 @@ class XConnection:
     def poller(self, alerts: Alerts, *, probe_interval_s: float = 900.0) -> XMentionsPoller:
         """The mentions poller of this account (after :meth:`open`)."""
         watcher = XMentionsWatcher(self.client, self.user_id, self.prices)
-        return XMentionsPoller(
+        poller = XMentionsPoller(
             watcher,
             self.db,
             alerts,
@@ -192,6 +192,9 @@ class XConnection:
             clock=self.clock,
             probe_interval_s=probe_interval_s,
         )
+        poller.on_close = self.close
+        poller.publisher_factory = self.publisher
+        return poller
 
     def publisher(self) -> XPublisher:
         """The X publisher (read-only setups refuse writes with reason ``read_only``)."""

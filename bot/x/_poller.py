@@ -9,7 +9,9 @@ dead credentials stop it with one clear alert.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.polling import PollerStoppedError
 from engagement.models import Account, Cursor, Platform
@@ -30,6 +32,9 @@ from watchers.x import (
     next_month_start,
 )
 from watchers.x._auth import Clock
+
+if TYPE_CHECKING:
+    from bot.x._publisher import XPublisher
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +86,10 @@ class XMentionsPoller:
         self._wait_until: datetime | None = None
         self._sweeping = False
         self._quiet_cycles = 0
+        #: Closes the connection this poller reads through (set by :class:`XConnection`).
+        self.on_close: Callable[[], Awaitable[None]] | None = None
+        #: Builds the publisher sharing this poller's identity (set by :class:`XConnection`).
+        self.publisher_factory: Callable[[], XPublisher] | None = None
 
     @property
     def account_id(self) -> str:
@@ -91,6 +100,11 @@ class XMentionsPoller:
     def name(self) -> str:
         """``x:<username>``."""
         return f"x:{self.handle or self.account_id}"
+
+    async def aclose(self) -> None:
+        """Close the connection (session) behind this poller."""
+        if self.on_close is not None:
+            await self.on_close()
 
     async def budget(self, now: datetime) -> BudgetState:
         """The month's spend against the cap (a reached cap when not even a small page fits)."""
