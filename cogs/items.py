@@ -1,0 +1,176 @@
+"""What happens when somebody presses a card button or submits the reply modal."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from cogs import _limits
+from cogs._common import Clock, actor_of, refuse_without_role, tell
+from cogs.board import CardBoard
+from cogs.buttons import ITEMS_COG, card_view
+from cogs.modals import ReplyModal
+from cogs.ports import Card, InboxService, ItemKey, ItemStatus, Outcome
+from cogs.render import card_embed
+from engagement.models import Platform
+
+log = logging.getLogger(__name__)
+
+DRAFT_TIMEOUT_S = 1.5  # a modal must be the first answer, within Discord's 3 s
+SNOOZE = timedelta(hours=24)
+
+
+class ItemsCog(commands.Cog, name=ITEMS_COG):
+    """Routes item actions (buttons, modal) to the :class:`InboxService` and updates cards."""
+
+    def __init__(self, service: InboxService, board: CardBoard, clock: Clock) -> None:
+        self.service = service
+        self.board = board
+        self.clock = clock
+
+    async def _card(self, interaction: discord.Interaction[Any], key: ItemKey) -> Card | None:
+        card = await self.service.card(key, self.clock())
+        if card is None:
+            await tell(interaction, "This item is no longer known to the bot.")
+        return card
+
+    async def _key(self, platform: Platform, ref: str) -> ItemKey | None:
+        if ref.startswith("#"):
+            return await self.service.resolve(ref)
+        return (platform, ref)
+
+    async def handle_action(
+        self, interaction: discord.Interaction[Any], action: str, platform: Platform, ref: str
+    ) -> None:
+        """Run one card action for the presser (the role is checked first)."""
+        config = await self.service.get_config()
+        if await refuse_without_role(interaction, config.brand_role):
+            return
+        key = await self._key(platform, ref)
+        if key is None:
+            await tell(interaction, "This item is no longer known to the bot.")
+            return
+        if action == "reply":
+            await self.open_reply(interaction, key)
+        elif action == "suggest":
+            await self.suggest(interaction, key)
+        else:
+            await self._state_action(interaction, action, key)
+
+    async def open_reply(self, interaction: discord.Interaction[Any], key: ItemKey) -> None:
+        """Open the reply modal prefilled with the best draft (unless someone else has it)."""
+        card = await self._card(interaction, key)
+        if card is None:
+            return
+        refusal = _reply_refusal(card, str(interaction.user.id))
+        if refusal:
+            await tell(interaction, refusal)
+            return
+        draft = card.draft or ""
+        if not draft:
+            try:
+                drafts = await asyncio.wait_for(self.service.drafts(key, 1), DRAFT_TIMEOUT_S)
+                draft = drafts[0] if drafts else ""
+            except TimeoutError:
+                draft = ""
+        limit = self.service.text_limit(key[0])
+        await interaction.response.send_modal(
+            ReplyModal(self, key, card.item.author.handle, draft, limit)
+        )
+
+    async def post_reply(
+        self, interaction: discord.Interaction[Any], key: ItemKey, text: str
+    ) -> None:
+        """Post a validated reply, update the card and tell the member what happened."""
+        on_card = interaction.message is not None
+        if on_card:
+            await interaction.response.defer()
+        else:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+        outcome = await self.service.reply(key, text, actor_of(interaction), self.clock())
+        await self._finish(interaction, key, outcome, on_card=on_card)
+
+    async def suggest(self, interaction: discord.Interaction[Any], key: ItemKey) -> None:
+        """Show three drafts to the presser only."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        drafts = await self.service.drafts(key, 3)
+        await interaction.followup.send(
+            embed=drafts_embed(self.service, key, drafts), ephemeral=True
+        )
+
+    async def _state_action(
+        self, interaction: discord.Interaction[Any], action: str, key: ItemKey
+    ) -> None:
+        on_card = interaction.message is not None
+        if on_card:
+            await interaction.response.defer()
+        else:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+        actor, now = actor_of(interaction), self.clock()
+        if action == "claim":
+            outcome = await self.service.claim(key, actor, now)
+        elif action == "unclaim":
+            outcome = await self.service.unclaim(key, actor, now)
+        elif action == "thank":
+            outcome = await self.service.thank(key, actor, now)
+        elif action == "snooze":
+            outcome = await self.service.snooze(key, now + SNOOZE, actor, now)
+        elif action == "done":
+            outcome = await self.service.mark(key, ItemStatus.DONE, actor, now)
+        else:
+            outcome = await self.service.mark(key, ItemStatus.DISMISSED, actor, now)
+        await self._finish(interaction, key, outcome, on_card=on_card)
+
+    async def _finish(
+        self,
+        interaction: discord.Interaction[Any],
+        key: ItemKey,
+        outcome: Outcome,
+        *,
+        on_card: bool,
+    ) -> None:
+        skip = None
+        if on_card and outcome.card is not None and interaction.message is not None:
+            await interaction.edit_original_response(
+                embed=card_embed(outcome.card), view=card_view(outcome.card)
+            )
+            skip = (interaction.message.channel.id, interaction.message.id)
+            await interaction.followup.send(outcome.message, ephemeral=True)
+        elif on_card:
+            await interaction.followup.send(outcome.message, ephemeral=True)
+        else:
+            await interaction.edit_original_response(content=outcome.message)
+        await self.board.refresh([key], self.clock(), skip=skip)
+
+
+def _reply_refusal(card: Card, user_id: str) -> str | None:
+    state = card.state
+    who = state.by_name or "someone"
+    if state.status.is_closed:
+        return f"Already {state.status.value} by {who}; nothing to do."
+    if state.status is ItemStatus.CLAIMED and state.by_id != user_id:
+        return f"{who} is handling this one (claimed). Ask them, or wait until they unclaim it."
+    return None
+
+
+def drafts_embed(service: InboxService, key: ItemKey, drafts: list[str] | Any) -> discord.Embed:
+    """Three drafts, each with its length against the platform's limit."""
+    platform = key[0]
+    limit = service.text_limit(platform)
+    embed = discord.Embed(title="Suggested replies", colour=discord.Colour.blurple())
+    if not drafts:
+        embed.description = "No draft could be made for this item."
+    for index, draft in enumerate(list(drafts)[:3], start=1):
+        size = service.measure(platform, draft)
+        embed.add_field(
+            name=f"Draft {index} · {size}/{limit}",
+            value=_limits.truncate(draft, _limits.FIELD_VALUE),
+            inline=False,
+        )
+    embed.set_footer(text="Copy one into Reply, or use /reply. Nothing is posted until you submit.")
+    return embed
