@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import time
+from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings
@@ -33,6 +34,10 @@ class DiscordSettings(BaseSettings):
     )
     alert_batch_seconds: float = Field(
         default=60.0, gt=0, description="Alerts arriving within this window form one message."
+    )
+    discord_state_dir: Path = Field(
+        default=Path("./data"),
+        description="Directory for the /config overrides and the card locations.",
     )
 
 
