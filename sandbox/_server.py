@@ -6,7 +6,7 @@ import importlib
 import importlib.util
 import logging
 import socket
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Protocol
 
@@ -25,6 +25,10 @@ log = logging.getLogger(__name__)
 #: Modules that add routes to the app, each exposing ``register(app, world)``; a module that
 #: does not exist (yet) is skipped.
 PLUGINS: tuple[str, ...] = ("sandbox.bluesky", "sandbox.x", "sandbox.llm", "sandbox.discord")
+
+
+def _real_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class _Plugin(Protocol):
@@ -76,7 +80,9 @@ class SandboxServer:
         if preroll is None:
             preroll = timedelta(hours=1) if clock is None else timedelta(0)
         self.clock: Clock = clock if clock is not None else ScaledClock(speed=speed)
-        self.world = World(self.scenario, self.clock, self.clock.now() - preroll)
+        # Tokens and rate-limit windows follow a given clock, else real time (see World).
+        auth_clock = None if clock is not None else _real_now
+        self.world = World(self.scenario, self.clock, self.clock.now() - preroll, auth_clock)
         self.host = host
         self.port = port
         self._runner: web.AppRunner | None = None

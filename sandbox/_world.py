@@ -61,12 +61,21 @@ class World:
         scenario: The traffic to play.
         clock: Scenario time source.
         epoch: The instant event offsets count from.
+        auth_clock: Time source for token expiry and rate-limit windows (default: ``clock``).
+            Clients compare token ``exp`` with real time, so a sped-up clock must not drive it.
     """
 
-    def __init__(self, scenario: Scenario, clock: Clock, epoch: datetime) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        clock: Clock,
+        epoch: datetime,
+        auth_clock: Callable[[], datetime] | None = None,
+    ) -> None:
         self.scenario = scenario
         self.clock = clock
         self.epoch = epoch
+        self.auth_now: Callable[[], datetime] = auth_clock or clock.now
         self.requests: Counter[str] = Counter()
         self.rate_limited: Counter[str] = Counter()
         self.sessions_created = 0
