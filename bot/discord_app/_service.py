@@ -6,7 +6,7 @@ import asyncio
 import hashlib
 import logging
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -52,7 +52,8 @@ class TeamInbox:
 
     Args:
         db: The database.
-        publishers: One publisher per connected platform.
+        publisher: Posts as the brand (refuses platforms that are not connected), or
+            ``None`` when nothing may be posted (read-only setups).
         drafter: Where drafts come from (templates, or a model with a template fallback).
         config: The team configuration store.
         voice: The brand's voice for drafts.
@@ -64,7 +65,7 @@ class TeamInbox:
     def __init__(
         self,
         db: Database,
-        publishers: Mapping[Platform, Publisher],
+        publisher: Publisher | None,
         drafter: DraftProvider,
         config: ConfigStore,
         *,
@@ -74,7 +75,7 @@ class TeamInbox:
         section_cap: int = 10,
     ) -> None:
         self.db = db
-        self.publishers = dict(publishers)
+        self.publisher = publisher
         self.drafter = drafter
         self.config_store = config
         self.voice = voice or Voice()
@@ -325,7 +326,7 @@ class TeamInbox:
             size, limit = length(text, key[0]), limit_for(key[0])
             if not text.strip() or size > limit:
                 return await self._outcome(key, False, f"Not posted: {size}/{limit}.", now)
-            publisher = self.publishers.get(key[0])
+            publisher = self.publisher
             async with self.db.unit_of_work() as uow:
                 item = await uow.interactions.get(*key)
             if item is None:
@@ -356,7 +357,7 @@ class TeamInbox:
             return Outcome(False, "This item is no longer known to the bot.")
         kind = item.known_kind
         write = WriteKind.REPOST if kind is InteractionKind.QUOTE else WriteKind.LIKE
-        publisher = self.publishers.get(key[0])
+        publisher = self.publisher
         done = "Thanked."
         if kind is not None and kind.has_text:
             if publisher is None:

@@ -1,0 +1,96 @@
+"""Open what the bot runs on (database, pollers, publisher, drafter) from the settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.discord_app._app import Runtime
+from bot.discord_app._config import ConfigStore
+from bot.discord_app._locations import JsonLocationStore
+from bot.discord_app._service import TeamInbox
+from bot.pollers import build_pollers, build_publisher, close_pollers
+from bot.settings import Settings
+from cogs.ports import TeamConfig
+from engagement.drafting import Formality, Tone, Voice
+from engagement.ports import Alerts
+from storage import Database
+from watchers.drafter import Drafter
+from watchers.llm import LLMClient
+
+CONFIG_FILE = "team-config.json"
+CARDS_FILE = "discord-cards.json"
+
+
+def team_config_from(settings: Settings) -> TeamConfig:
+    """The team configuration the settings give (``/config`` overrides it)."""
+    return TeamConfig(
+        digest_channel_id=settings.discord_digest_channel_id,
+        alerts_channel_id=settings.discord_alerts_channel_id,
+        digest_time=settings.digest_time.strftime("%H:%M"),
+        timezone=settings.timezone,
+        brand_role=settings.discord_brand_role,
+        large_account_followers=settings.large_account_followers,
+        voice_tone=settings.voice_tone,
+        topics=tuple(t.strip() for t in settings.topics.split(",") if t.strip()),
+    )
+
+
+def voice_from(settings: Settings) -> Voice:
+    """The brand's voice from the settings."""
+    return Voice(
+        tone=Tone(settings.voice_tone),
+        formality=Formality(settings.voice_formality),
+        emoji=settings.voice_emoji,
+        signoff=settings.voice_signoff,
+        avoid_words=Voice.parse_avoid_words(settings.voice_avoid_words),
+        guide=settings.voice_guide,
+        brand_name=settings.brand_name,
+    )
+
+
+async def open_runtime(
+    settings: Settings, alerts: Alerts, *, clock: Callable[[], datetime]
+) -> Runtime:
+    """Open the database (migrated), the pollers, the publisher and the team inbox.
+
+    Args:
+        settings: The settings.
+        alerts: Where pollers report lasting platform states.
+        clock: The current time (UTC).
+
+    Returns:
+        The runtime; its ``close`` closes the pollers' connections, the model client and the
+        database.
+    """
+    db = Database(settings.database_url)
+    await db.upgrade()
+    pollers = await build_pollers(settings, db, alerts, clock=clock)
+    llm = None
+    if settings.llm_base_url and settings.llm_model:
+        llm = LLMClient(
+            settings.llm_base_url,
+            settings.llm_model,
+            api_key=settings.llm_api_key,
+            timeout_s=settings.llm_timeout_s,
+        )
+    state_dir = settings.discord_state_dir
+    service = TeamInbox(
+        db,
+        build_publisher(db, pollers, clock=clock),
+        Drafter(llm),
+        ConfigStore(state_dir / CONFIG_FILE, team_config_from(settings)),
+        voice=voice_from(settings),
+        creator_followers=settings.creator_min_followers,
+        section_cap=settings.digest_section_cap,
+    )
+
+    async def close() -> None:
+        try:
+            await close_pollers(pollers)
+            if llm is not None:
+                await llm.close()
+        finally:
+            await db.dispose()
+
+    return Runtime(service, pollers, JsonLocationStore(state_dir / CARDS_FILE), close)
