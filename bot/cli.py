@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bench",
     "x",
     "poll",
+    "run",
 )
 
 Handler = Callable[[argparse.Namespace], Awaitable[int]]
