@@ -65,13 +65,15 @@ class ClientCredentials:
 async def _token_request(
     session: aiohttp.ClientSession, client: ClientCredentials, form: dict[str, str], now: datetime
 ) -> TokenSet:
-    auth = None
+    headers: dict[str, str] = {}
     if client.client_secret:
-        auth = aiohttp.BasicAuth(client.client_id, client.client_secret)
+        headers["Authorization"] = aiohttp.encode_basic_auth(
+            client.client_id, client.client_secret
+        )
     else:
         form = {**form, "client_id": client.client_id}
     try:
-        async with session.post(client.token_url, data=form, auth=auth) as response:
+        async with session.post(client.token_url, data=form, headers=headers) as response:
             body = await response.read()
             status = response.status
     except (aiohttp.ClientError, TimeoutError) as exc:
