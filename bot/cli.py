@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "x",
     "poll",
     "run",
+    "draft",
 )
 
 Handler = Callable[[argparse.Namespace], Awaitable[int]]

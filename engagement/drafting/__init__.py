@@ -10,6 +10,7 @@ template fallback. Writers and the Discord modal re-validate with :func:`measure
 
 from __future__ import annotations
 
+from engagement.drafting._from_item import intent_for, request_for
 from engagement.drafting._limits import (
     ELLIPSIS,
     PLATFORM_LIMITS,
@@ -66,10 +67,12 @@ __all__ = [
     "fits",
     "graphemes",
     "infer_intent",
+    "intent_for",
     "length",
     "limit_for",
     "measure",
     "parse_answer",
+    "request_for",
     "template_drafts",
     "template_language",
 ]

@@ -24,6 +24,7 @@ DRAFT_COUNT = 3
 MAX_HASHTAGS = 2
 _MENTION = regex.compile(r"(?<![\p{L}\p{N}_@/.])@([A-Za-z0-9_][A-Za-z0-9_.-]*[A-Za-z0-9_])")
 _HASHTAG = regex.compile(r"(?<![\p{L}\p{N}_&])#[\p{L}\p{N}_]+")
+_SCHEME_URL = regex.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://\S+")
 _FENCE = regex.compile(r"^```[a-zA-Z]*\s*|\s*```$")
 
 _LANGUAGES = {"fr": "French", "en": "English", "es": "Spanish", "de": "German", "it": "Italian"}
@@ -129,9 +130,15 @@ def parse_answer(content: str) -> list[str]:
     return texts
 
 
+def _links(text: str) -> list[str]:
+    """URLs with a scheme, and bare domains with a known TLD (twitter-text's extractor)."""
+    found = [u.rstrip(".,;:!?)") for u in _SCHEME_URL.findall(text)]
+    return found + [u for u in twitter_text.extract_urls(text) if not any(u in f for f in found)]
+
+
 def _allowed(request: DraftRequest) -> tuple[set[str], set[str]]:
     seen = " ".join(t for t in (request.text, request.root_text, request.parent_text) if t)
-    links = {u.rstrip("/").casefold() for u in twitter_text.extract_urls(seen)}
+    links = {u.rstrip("/").casefold() for u in _links(seen)}
     mentions = {m.casefold() for m in _MENTION.findall(seen)}
     if request.author_handle:
         mentions.add(request.author_handle.lstrip("@").casefold())
@@ -155,7 +162,7 @@ def draft_problem(text: str, request: DraftRequest, others: list[str]) -> str | 
     if size > limit:
         return f"too long ({size} > {limit})"
     links, mentions = _allowed(request)
-    for url in twitter_text.extract_urls(text):
+    for url in _links(text):
         if url.rstrip("/").casefold() not in links:
             return f"new link {url}"
     for handle in _MENTION.findall(text):

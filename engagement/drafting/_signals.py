@@ -180,60 +180,50 @@ _QUESTION_WORDS = {
     "fr": ("comment", "pourquoi", "quand", "combien", "est-ce", "quel", "quelle", "où"),
     "en": ("how", "why", "when", "where", "what", "which", "who", "does", "can", "is there"),
 }
-_NEGATIVE = frozenset(
-    (
-        "bug",
-        "bugs",
-        "broken",
-        "crash",
-        "crashes",
-        "crashed",
-        "error",
-        "erreur",
-        "panne",
-        "problème",
-        "problem",
-        "issue",
-        "issues",
-        "disappointed",
-        "déçu",
-        "déçue",
-        "nul",
-        "nulle",
-        "worst",
-        "pire",
-        "horrible",
-        "terrible",
-        "awful",
-        "scandale",
-        "arnaque",
-        "scam",
-        "refund",
-        "remboursement",
-        "remboursez",
-        "inadmissible",
-        "inacceptable",
-        "unacceptable",
-        "lent",
-        "slow",
-        "angry",
-        "furious",
-        "fâché",
-        "énervé",
-        "honte",
-        "shame",
-        "annulé",
-        "cancelled",
-        "retard",
-        "late",
-        "delay",
-        "bloqué",
-        "stuck",
-        "hate",
-        "déteste",
-        "remboursé",
-    )
+# Word starts that mark a complaint (``crash`` matches crashes, crashing…).
+_NEGATIVE_STEMS = (
+    "bug",
+    "broke",
+    "crash",
+    "plant",
+    "erreur",
+    "error",
+    "panne",
+    "problem",
+    "problèm",
+    "disappoint",
+    "déçu",
+    "decu",
+    "worst",
+    "horribl",
+    "terribl",
+    "awful",
+    "scandal",
+    "arnaqu",
+    "scam",
+    "refund",
+    "rembours",
+    "inadmissibl",
+    "inacceptabl",
+    "unacceptabl",
+    "angry",
+    "furious",
+    "fâché",
+    "énervé",
+    "honte",
+    "shame",
+    "annul",
+    "cancel",
+    "retard",
+    "delay",
+    "bloqu",
+    "stuck",
+    "hate",
+    "détest",
+    "frustr",
 )
+# Short words matched whole (``late`` must not match ``later``).
+_NEGATIVE_WORDS = frozenset(("nul", "nulle", "pire", "lent", "lente", "slow", "late", "issue"))
 
 
 def words(text: str) -> list[str]:
@@ -256,7 +246,7 @@ def detect_language(text: str) -> str | None:
 def infer_intent(text: str, language: str = "en") -> Intent:
     """Question when it asks, complaint when it is negative, praise otherwise."""
     tokens = words(text)
-    if any(w in _NEGATIVE for w in tokens):
+    if any(w in _NEGATIVE_WORDS or w.startswith(_NEGATIVE_STEMS) for w in tokens):
         return Intent.COMPLAINT
     if "?" in text:
         return Intent.QUESTION
