@@ -19,6 +19,7 @@ DEFAULT_LIMITS: dict[str, tuple[int | None, int | None]] = {
     "GET /2/users/me": (None, 75),
     "GET /2/users/:id/mentions": (450, 300),
     "GET /2/tweets": (3500, 5000),
+    "GET /2/tweets/:id": (450, 900),
     "GET /2/tweets/search/recent": (450, 300),
     "POST /2/tweets": (None, 100),
     "DELETE /2/tweets/:id": (None, 50),

@@ -141,6 +141,21 @@ async def _lookup(call: Call) -> tuple[int, dict[str, Any]]:
     return 200, body
 
 
+@x_route("GET /2/tweets/:id")
+async def _lookup_one(call: Call) -> tuple[int, dict[str, Any]]:
+    post_id = id_param(call.request.match_info["id"], "id") or ""
+    fields = parse_fields(call.request)
+    post = call.state.posts.get(post_id)
+    if post is None:
+        return 200, {"errors": [not_found("tweet", post_id, "id").body]}
+    ex = expand(call.state, [post], fields)
+    _charge(call, ex, "post_read", [post.id])
+    body: dict[str, Any] = {"data": ex.data[0]}
+    if ex.includes:
+        body["includes"] = ex.includes
+    return 200, body
+
+
 @x_route("GET /2/users/me", user_only=True, scopes=("tweet.read", "users.read"))
 async def _me(call: Call) -> tuple[int, dict[str, Any]]:
     fields = parse_fields(call.request)
@@ -194,4 +209,5 @@ def add_read_routes(app: web.Application) -> None:
     app.router.add_get("/2/users/{id}/mentions", _mentions)
     app.router.add_get("/2/tweets/search/recent", _search)
     app.router.add_get("/2/tweets", _lookup)
+    app.router.add_get("/2/tweets/{id}", _lookup_one)
     app.router.add_get("/2/usage/tweets", _usage)
