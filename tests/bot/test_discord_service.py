@@ -48,20 +48,24 @@ async def test_two_members_claiming_at_once_one_wins(env: TeamEnv) -> None:
     )
     winners = [o for o in (first, second) if o.ok]
     losers = [o for o in (first, second) if not o.ok]
-    assert len(winners) == 1 and len(losers) == 1
+    assert len(winners) == 1
+    assert len(losers) == 1
     winner = winners[0].card.state
     assert winner.status is ItemStatus.CLAIMED
     loser_name = "Bob" if winner.by_id == ALICE.id else "Alice"
-    assert winner.by_name in losers[0].message and loser_name not in losers[0].message
+    assert winner.by_name in losers[0].message
+    assert loser_name not in losers[0].message
     # The loser cannot answer it either, and the holder can release it for the other.
     holder = ALICE if winner.by_id == ALICE.id else BOB
     other = BOB if holder is ALICE else ALICE
     refused = await env.service.reply(card.key, "Bonjour !", other, now)
-    assert not refused.ok and "handling" in refused.message
+    assert not refused.ok
+    assert "handling" in refused.message
     assert not (await env.service.unclaim(card.key, other, now)).ok
     assert (await env.service.unclaim(card.key, holder, now)).ok
     again = await env.service.claim(card.key, other, now)
-    assert again.ok and again.card.state.by_id == other.id
+    assert again.ok
+    assert again.card.state.by_id == other.id
 
 
 async def test_reply_posts_once_in_the_thread_and_closes_the_item(env: TeamEnv) -> None:
@@ -85,14 +89,16 @@ async def test_reply_posts_once_in_the_thread_and_closes_the_item(env: TeamEnv) 
     digest = await env.service.digest(env.clock.now())
     assert card.key not in {c.key for c in digest.cards}
     late = await env.service.reply(card.key, "Autre texte", BOB, now)
-    assert not late.ok and "Alice" in late.message
+    assert not late.ok
+    assert "Alice" in late.message
     assert len([w for w in await env.written() if w["type"] == "post"]) == 1
 
 
 async def test_overlong_reply_is_refused_before_posting(env: TeamEnv) -> None:
     card = await _open_answer(env)
     outcome = await env.service.reply(card.key, "é" * 301, ALICE, env.clock.now())
-    assert not outcome.ok and "301/300" in outcome.message
+    assert not outcome.ok
+    assert "301/300" in outcome.message
     assert [w for w in await env.written() if w["type"] == "post"] == []
 
 
@@ -101,7 +107,8 @@ async def test_done_snooze_dismiss_and_thank(env: TeamEnv) -> None:
     page = await env.service.inbox(InboxQuery(page_size=200), now)
     answer = [c for c in page.cards if c.section is Section.ANSWER]
     done = await env.service.mark(answer[0].key, ItemStatus.DONE, ALICE, now)
-    assert done.ok and done.card.state.status is ItemStatus.DONE
+    assert done.ok
+    assert done.card.state.status is ItemStatus.DONE
     snoozed = await env.service.snooze(answer[1].key, now + timedelta(hours=24), BOB, now)
     assert snoozed.card.state.status is ItemStatus.SNOOZED
     back = await env.service.card(answer[1].key, now + timedelta(hours=25))
@@ -109,9 +116,11 @@ async def test_done_snooze_dismiss_and_thank(env: TeamEnv) -> None:
     dismissed = await env.service.mark(answer[2].key, ItemStatus.DISMISSED, BOB, now)
     assert dismissed.ok
     again = await env.service.mark(answer[2].key, ItemStatus.DONE, ALICE, now)
-    assert not again.ok and "dismissed by Bob" in again.message
+    assert not again.ok
+    assert "dismissed by Bob" in again.message
     thanked = await env.service.thank(answer[3].key, ALICE, now)
-    assert thanked.ok and thanked.card.state.status is ItemStatus.THANKED
+    assert thanked.ok
+    assert thanked.card.state.status is ItemStatus.THANKED
     likes = [w for w in await env.written() if w["type"] == "like"]
     assert len(likes) == 1
     with pytest.raises(ValueError, match="cannot mark"):
@@ -128,7 +137,8 @@ async def test_french_and_english_items_get_drafts_in_their_language(env: TeamEn
     assert set(by_lang) == {"fr", "en"}, "launch-day has French and English comments"
     for lang, card in by_lang.items():
         drafts = await env.service.drafts(card.key, 3)
-        assert len(drafts) == 3 and len(set(drafts)) == 3
+        assert len(drafts) == 3
+        assert len(set(drafts)) == 3
         assert all(env.service.measure(card.key[0], d) <= 300 for d in drafts)
         joined = " ".join(drafts).lower()
         marker = (
