@@ -26,11 +26,11 @@ BOB = Actor("222", "Bob")
 @pytest.fixture
 async def env(tmp_path: Path) -> AsyncIterator[TeamEnv]:
     clock = ManualClock(START)
-    async with SandboxServer(scenario="launch-day", seed=7, clock=clock) as sb:
-        async with team_env(sb, clock, tmp_path) as team:
-            clock.advance(timedelta(hours=3))
-            await team.poll(Platform.BLUESKY)
-            yield team
+    sb = SandboxServer(scenario="launch-day", seed=7, clock=clock)
+    async with sb, team_env(sb, clock, tmp_path) as team:
+        clock.advance(timedelta(hours=3))
+        await team.poll(Platform.BLUESKY)
+        yield team
 
 
 async def _open_answer(env: TeamEnv, kind: str = "mention"):
