@@ -84,6 +84,7 @@ class XConnection:
         db: The database (tokens live there).
         clock: Current UTC time.
         session: An aiohttp session to use (else one is created and closed by :meth:`close`).
+        timeout_s: Total timeout of one X request.
     """
 
     def __init__(
@@ -93,8 +94,10 @@ class XConnection:
         *,
         clock: Clock = utc_now,
         session: aiohttp.ClientSession | None = None,
+        timeout_s: float = 30.0,
     ) -> None:
         self.settings = settings
+        self.timeout_s = timeout_s
         self.db = db
         self.clock = clock
         self.prices = prices_from(settings)
@@ -122,7 +125,13 @@ class XConnection:
         if self._session is None:
             self._session = aiohttp.ClientSession()
         auth = await self._auth()
-        self._client = XClient(self._session, self.settings.x_api_base, auth, clock=self.clock)
+        self._client = XClient(
+            self._session,
+            self.settings.x_api_base,
+            auth,
+            clock=self.clock,
+            timeout_s=self.timeout_s,
+        )
         await self._identify()
         return self
 

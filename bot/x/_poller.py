@@ -86,6 +86,7 @@ class XMentionsPoller:
         self._wait_until: datetime | None = None
         self._sweeping = False
         self._quiet_cycles = 0
+        self._saved_reset: datetime | None = None
         #: Closes the connection this poller reads through (set by :class:`XConnection`).
         self.on_close: Callable[[], Awaitable[None]] | None = None
         #: Builds the publisher sharing this poller's identity (set by :class:`XConnection`).
@@ -118,6 +119,8 @@ class XMentionsPoller:
         await self._restore(now)
         blocked = self.watcher.client.blocked_until(MENTIONS_ENDPOINT)
         if blocked is not None:
+            # Foreseen (x-rate-limit-remaining: 0) or remembered: nothing is sent before it.
+            await self._save_reset(blocked, now)
             self._wait_until = blocked
             return self._outcome(now, 0, note=f"rate limited until {blocked.isoformat()}")
         async with self.db.unit_of_work() as uow:
@@ -175,6 +178,7 @@ class XMentionsPoller:
             reset = datetime.fromisoformat(saved.value)
             if reset > now:
                 self.watcher.client.remember_reset(MENTIONS_ENDPOINT, reset)
+                self._saved_reset = reset
         self._restored = True
 
     async def _store(self, now: datetime, batch: MentionsBatch) -> PollOutcome:
@@ -228,14 +232,19 @@ class XMentionsPoller:
         self._wait_until = min(next_month_start(now), now + BUDGET_RECHECK)
         return self._outcome(now, 0, note="budget reached")
 
-    async def _rate_limited(self, now: datetime, exc: XRateLimitedError) -> PollOutcome:
+    async def _save_reset(self, reset: datetime, now: datetime) -> None:
+        if self._saved_reset == reset:
+            return
+        value = reset.isoformat()
         async with self.db.unit_of_work() as uow:
             await uow.cursors.set(
-                Cursor(
-                    Platform.X, self.account_id, RATE_LIMIT_STREAM, exc.retry_at.isoformat(), now
-                )
+                Cursor(Platform.X, self.account_id, RATE_LIMIT_STREAM, value, now)
             )
             await uow.commit()
+        self._saved_reset = reset
+
+    async def _rate_limited(self, now: datetime, exc: XRateLimitedError) -> PollOutcome:
+        await self._save_reset(exc.retry_at, now)
         self._wait_until = exc.retry_at
         log.warning("%s: rate limited until %s", self.name, exc.retry_at.isoformat())
         return self._outcome(now, 1, note=f"rate limited until {exc.retry_at.isoformat()}")
