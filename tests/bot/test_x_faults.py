@@ -9,15 +9,13 @@ from typing import Any
 
 import aiohttp
 import pytest
-from x_sandbox import (  # noqa: F401 - fixtures
+import x_sandbox
+from x_sandbox import (
     MENTIONS,
     RecordingAlerts,
     advance,
     catch_up,
-    clock,
     control,
-    db,
-    launch_day,
     open_x,
     sandbox_state,
     stored_ids,
@@ -31,6 +29,12 @@ from storage import Database
 from watchers.x import XTransientError
 
 WINDOW = 900
+
+
+# Fixtures shared by the X tests.
+clock = x_sandbox.clock
+db = x_sandbox.db
+launch_day = x_sandbox.launch_day
 
 
 @pytest.fixture
@@ -125,7 +129,8 @@ async def test_outage_exact_set_and_no_request_before_reset(
     # 503 twice, malformed, dropped, 15 s delay: every scheduled X fault was met and survived.
     assert MENTIONS not in state["faults_pending"]
     statuses = Counter(e["status"] for e in state["request_log"] if e["endpoint"] == MENTIONS)
-    assert statuses[503] >= 2 and statuses[0] >= 1
+    assert statuses[503] >= 2
+    assert statuses[0] >= 1
     assert totals["faults"] >= 4
     assert totals["rate_limited"] >= 1
     assert state["rate_limited"][MENTIONS] == totals["rate_limited"]
@@ -142,7 +147,8 @@ async def test_rate_limit_reset_survives_a_restart(
         poller = x.poller(RecordingAlerts())
         assert (await poller.poll_once()).api_calls == 1
         limited = await poller.poll_once()
-        assert limited.note is not None and limited.note.startswith("rate limited")
+        assert limited.note is not None
+        assert limited.note.startswith("rate limited")
     finally:
         await x.close()
     before = (await sandbox_state(launch_day))["requests"][MENTIONS]

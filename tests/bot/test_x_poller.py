@@ -5,16 +5,13 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from x_sandbox import (  # noqa: F401 - fixtures
+import x_sandbox
+from x_sandbox import (
     MENTIONS,
     RecordingAlerts,
     advance,
     catch_up,
-    clock,
-    db,
-    launch_day,
     open_x,
-    pg_db,
     sandbox_state,
     stored_ids,
 )
@@ -24,6 +21,12 @@ from engagement.models import Platform
 from sandbox import ManualClock, SandboxServer
 from storage import Database
 from watchers.x import BudgetStatus
+
+# Fixtures shared by the X tests.
+clock = x_sandbox.clock
+db = x_sandbox.db
+launch_day = x_sandbox.launch_day
+pg_db = x_sandbox.pg_db
 
 
 async def _exact_set(sb: SandboxServer, database: Database, clock: ManualClock) -> None:
@@ -88,10 +91,13 @@ async def test_records_carry_authors_and_references(
         assert record.author.followers_count is not None
         assert record.text == entry["text"]
         if record.kind == "reply":
-            assert record.parent is not None and record.root is not None
-            assert record.subject is not None and record.subject_text
+            assert record.parent is not None
+            assert record.root is not None
+            assert record.subject is not None
+            assert record.subject_text
         if record.kind == "quote":
-            assert record.subject is not None and record.subject_text
+            assert record.subject is not None
+            assert record.subject_text
 
 
 async def test_budget_cap_stops_under_the_cap_and_alerts_once(
