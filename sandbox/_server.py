@@ -119,6 +119,13 @@ class SandboxServer:
         await self.stop()
 
     @property
+    def app(self) -> web.Application:
+        """The running aiohttp application (plugins keep their state under its ``AppKey``s)."""
+        if self._runner is None:
+            raise RuntimeError("the sandbox is not running")
+        return self._runner.app
+
+    @property
     def url(self) -> str:
         """Base URL of the whole app, e.g. ``http://127.0.0.1:PORT``."""
         host = f"[{self.host}]" if ":" in self.host else self.host
