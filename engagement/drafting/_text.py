@@ -10,7 +10,7 @@ from engagement.drafting._limits import ELLIPSIS, graphemes
 
 _EDGE_BEFORE = r"(?<![\p{L}\p{N}_])"
 _EDGE_AFTER = r"(?![\p{L}\p{N}_])"
-_SENTENCE = regex.compile(r"(?<=[.!?…])\s+")
+_SENTENCE_KEEP = regex.compile(r"(?<=[.!?…])(\s+)")
 _SENTENCE_START = regex.compile(r"(^|[.!?]\s+)(\p{Ll})")
 _LETTER = regex.compile(r"\p{L}")
 NAME_MAX_GRAPHEMES = 24
@@ -55,9 +55,15 @@ def scrub(text: str, words: tuple[str, ...], language: str) -> str:
     pattern = avoid_pattern(words)
     if pattern is None or not pattern.search(text):
         return text
-    kept = [s for s in _SENTENCE.split(text) if not pattern.search(s)]
+    parts = _SENTENCE_KEEP.split(text)  # sentence, separator, sentence, separator…
+    kept: list[str] = []
+    for index in range(0, len(parts), 2):
+        if not pattern.search(parts[index]):
+            if kept:
+                kept.append(parts[index - 1])
+            kept.append(parts[index])
     if any(_LETTER.search(s) for s in kept):
-        return tidy(" ".join(kept), language)
+        return tidy("".join(kept), language)
     return tidy(pattern.sub("", text), language)
 
 

@@ -88,3 +88,22 @@ def test_trailing_punctuation_is_dropped_before_the_ellipsis(platform: Platform)
     cut = fit_to_limit(text, platform)
     assert not regex.search(r"[,\s]…$", cut)
     assert fits(cut, platform)
+
+
+def test_x_fast_path_agrees_with_twitter_text() -> None:
+    samples = [
+        "Thanks, Camille! We'll pass it on.",
+        "Merci beaucoup, Zoé ! Qu'est-ce qui vous a plu ? « super »",
+        "line\r\nbreak\rand\nmore",
+        "e\u0301te\u0301",  # combining accents compose under NFC
+        "© and ® are emoji on X",
+        "see plume.app or https://x.com/a — ok",
+        "dots... and 3.5 and e.g. this",
+        "“quoted” ‘single’ – dash — dash • bullet",
+        "’" * 300,
+    ]
+    points = [*range(0x300), *range(0x2000, 0x2070), *range(0x300, 0x3000, 7)]
+    samples += ["a" + chr(c) + "b" for c in points if c != 0x0D]
+    for text in samples:
+        expected = int(twitter_text.parse_tweet(text).weightedLength)
+        assert measure(text, Platform.X)[0] == expected, repr(text)
