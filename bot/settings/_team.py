@@ -55,9 +55,7 @@ class DraftingSettings(BaseSettings):
         default="practical",
         description="Tone preset: playful, practical, punchy or storytelling.",
     )
-    voice_formality: str = Field(
-        default="vous", description="French formality: tu or vous."
-    )
+    voice_formality: str = Field(default="vous", description="French formality: tu or vous.")
     voice_emoji: bool = Field(default=True, description="Whether drafts may use emoji.")
     voice_signoff: str = Field(default="", description="Sign-off appended to drafts, if any.")
     voice_avoid_words: str = Field(
@@ -79,6 +77,15 @@ class DraftingSettings(BaseSettings):
         if value not in {"tu", "vous"}:
             raise ValueError("must be tu or vous")
         return value
+
+    @field_validator("llm_base_url")
+    @classmethod
+    def _check_llm_base_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL (the OpenAI-compatible base, e.g. …/v1)")
+        return value.rstrip("/")
 
 
 class TriageSettings(BaseSettings):
