@@ -39,9 +39,12 @@ async def record_answers(uow: UnitOfWork, replies: list[BrandReply], now: dateti
     Returns:
         How many actions were newly recorded.
     """
+    if not replies:
+        return 0
     recorded = 0
+    stored = await uow.interactions.external_ids(Platform.BLUESKY)
     for reply in replies:
-        if await uow.interactions.get(Platform.BLUESKY, reply.parent.id) is None:
+        if reply.parent.id not in stored:
             continue
         existing = await uow.actions.for_interaction(Platform.BLUESKY, reply.parent.id)
         if any(a.result_id == reply.post.id for a in existing):

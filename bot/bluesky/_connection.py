@@ -67,6 +67,7 @@ class BlueskyConnection:
                 handle,
                 password,
                 DatabaseSessionStore(db, handle),
+                clock=clock,
                 transport=transport,
             )
             self.sessions.append(session)

@@ -144,9 +144,7 @@ class BlueskyPoller:
 
     async def _known(self, uris: Sequence[str]) -> set[str]:
         async with self._db.unit_of_work() as uow:
-            return {
-                uri for uri in uris if await uow.interactions.get(Platform.BLUESKY, uri) is not None
-            }
+            return set(uris) & await uow.interactions.external_ids(Platform.BLUESKY)
 
     async def _own_replies(self, now: datetime, busy: bool) -> tuple[list[BrandReply], str | None]:
         """Read the brand's replies when due: on the slow timer, or after a busy cycle."""

@@ -91,6 +91,21 @@ def rate_limit_from(exc: RateLimitExceededError, endpoint: str, now: datetime) -
     return RateLimitedError(endpoint, retry_at or now + _DEFAULT_RATE_LIMIT_WAIT)
 
 
+class _ClockedClient(AsyncClient):
+    """``AsyncClient`` whose notion of "now" (token expiry checks) comes from a given clock."""
+
+    def __init__(self, clock: Callable[[], datetime], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clock = clock
+
+    def get_current_time(self) -> datetime:
+        return self._clock()
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 class BlueskySession:
     """The authenticated client of one Bluesky account.
 
@@ -101,6 +116,7 @@ class BlueskySession:
         store: Where the session string is kept.
         timeout_s: HTTP timeout of one request.
         calls: A shared request counter, if the caller wants one across sessions.
+        clock: The current time (UTC), for token expiry checks.
         transport: An httpx transport (tests only).
     """
 
@@ -113,6 +129,7 @@ class BlueskySession:
         *,
         timeout_s: float = 20.0,
         calls: Counter[str] | None = None,
+        clock: Callable[[], datetime] = _utc_now,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.handle = handle
@@ -122,7 +139,7 @@ class BlueskySession:
         if transport is not None:
             extra["transport"] = transport
         self.request = CountingRequest(calls, **extra)
-        self.client = AsyncClient(base_url=service, request=self.request)
+        self.client = _ClockedClient(clock, base_url=service, request=self.request)
         self.client.on_session_change(self._on_session_change)
         self._started = False
 
@@ -227,7 +244,7 @@ class BlueskySession:
             raise SessionDeadError(self.handle, str(exc)) from exc
         except RateLimitExceededError as exc:
             raise rate_limit_from(
-                exc, "com.atproto.server.createSession", datetime.now(UTC)
+                exc, "com.atproto.server.createSession", self.client.get_current_time()
             ) from exc
 
     async def _on_session_change(self, event: SessionEvent, session: Session) -> None:
