@@ -74,6 +74,8 @@ class RateLimiter:
         reset = start + WINDOW_S
         limit = self.limit_for(endpoint, user)
         slot = (endpoint, key, start)
+        if len(self._used) > 4096:  # forget finished windows
+            self._used = {k: v for k, v in self._used.items() if k[2] >= start}
         used = self._used.get(slot, 0)
         if used >= limit:
             return RateStatus(False, limit, 0, reset)

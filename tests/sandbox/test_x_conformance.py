@@ -21,7 +21,6 @@ Two known gaps between X's live behaviour and its spec are handled explicitly, n
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -123,9 +122,6 @@ def xspec() -> XSpec:
     if not SPEC.is_file():
         pytest.skip(f"X OpenAPI spec not found at {SPEC} (../shared is absent)")
     return XSpec(json.loads(SPEC.read_text()))
-
-
-_TEMPLATE = re.compile(r"\b(?:\d{1,19})\b")
 
 
 class Recorder:
