@@ -36,7 +36,9 @@ AVOID = {
     "fr": ("merci", "désolés", "question", "super", "bienvenue", "privé"),
 }
 WORDS_TU = regex.compile(r"(?<!\p{L})(vous|votre|vos)(?!\p{L})", regex.IGNORECASE)
-WORDS_VOUS = regex.compile(r"(?<!\p{L})(tu|te|toi|ton|ta|tes|t'|t’)(?!\p{L})", regex.IGNORECASE)
+WORDS_VOUS = regex.compile(
+    r"(?<!\p{L})((tu|te|toi|ton|ta|tes)(?!\p{L})|t['’](?=\p{L}))", regex.IGNORECASE
+)
 
 CASES = list(itertools.product(Intent, Platform, ("fr", "en")))
 
