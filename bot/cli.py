@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "poll",
     "run",
     "draft",
+    "sandbox",
 )
 
 Handler = Callable[[argparse.Namespace], Awaitable[int]]

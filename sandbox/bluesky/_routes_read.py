@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import bisect
 import unicodedata
 from datetime import datetime
 
@@ -41,6 +42,10 @@ def _decode_cursor(cursor: str | None) -> tuple[float, str] | None:
         raise invalid("Malformed cursor") from exc
 
 
+def _notice_key(notice: Notice) -> tuple[float, str]:
+    return notice.at.timestamp(), notice.uri
+
+
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
@@ -72,8 +77,8 @@ def add_read_routes(app: web.Application, store: Store, views: Views, auth: Auth
         return json_response({"profiles": [views.profile_detailed(p) for p in found if p]})
 
     def delivered_notices(reasons: list[str]) -> list[Notice]:
-        now = store.now()
-        return [n for n in store.notices if n.at <= now and (not reasons or n.reason in reasons)]
+        notices = store.delivered_notices()
+        return [n for n in notices if n.reason in reasons] if reasons else notices
 
     @xrpc_handler
     async def list_notifications(request: web.Request) -> web.StreamResponse:
@@ -83,15 +88,15 @@ def add_read_routes(app: web.Application, store: Store, views: Views, auth: Auth
         limit = int_param(request, "limit", 50, 1, 100)
         reasons = list_param(request, "reasons")
         after = _decode_cursor(str_param(request, "cursor"))
-        notices = sorted(delivered_notices(reasons), key=lambda n: (n.at, n.uri), reverse=True)
+        older = delivered_notices(reasons)  # oldest first, sorted by (indexedAt, uri)
         if after is not None:
-            notices = [n for n in notices if (n.at.timestamp(), n.uri) < after]
-        page = notices[:limit]
+            older = older[: bisect.bisect_left(older, after, key=_notice_key)]
+        page = older[: -limit - 1 : -1]  # the newest ``limit``, newest first
         body: dict[str, object] = {
             "notifications": [views.notification(n) for n in page],
             "priority": False,
         }
-        if len(notices) > limit:
+        if len(older) > limit:
             body["cursor"] = _encode_cursor(page[-1].at, page[-1].uri)
         if store.seen_at is not None:
             body["seenAt"] = format_datetime(store.seen_at)

@@ -6,6 +6,7 @@ decided per request from the clock. Records the bot writes are added live.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -112,11 +113,23 @@ class Store:
         self.notices: list[Notice] = []
         self.by_seq: dict[int, Post | Link] = {}
         self.seen_at: datetime | None = None
+        self.follows: dict[tuple[str, str], list[Link]] = {}
         for event in scenario.events:
             if event.platform is Platform.BLUESKY:
                 self._materialize(event)
+        self.notices.sort(key=lambda n: (n.at, n.uri))
+        self._notice_times = [n.at for n in self.notices]
+        self._brand_follow_times = [n.at for n in self.notices if n.reason == "follow"]
 
     # -- visibility ------------------------------------------------------------------------
+    def delivered_notices(self) -> list[Notice]:
+        """Notifications indexed so far, oldest first."""
+        return self.notices[: bisect.bisect_right(self._notice_times, self.now())]
+
+    def new_followers(self) -> int:
+        """How many scenario follows of the brand have happened."""
+        return bisect.bisect_right(self._brand_follow_times, self.now())
+
     def now(self) -> datetime:
         """Current scenario time."""
         return self.world.now()
@@ -226,6 +239,8 @@ class Store:
     def _add_link(self, link: Link) -> None:
         self.links[link.uri] = link
         self.by_author.setdefault(link.did, []).append(link)
+        if link.collection == FOLLOW_NSID:
+            self.follows.setdefault((link.did, link.subject), []).append(link)
         target = self.posts.get(link.subject)
         if target is not None:
             (target.likes if link.collection == LIKE_NSID else target.reposts).append(link)
@@ -278,6 +293,8 @@ class Store:
 
     def backlinks(self, did: str, collection: str, subject: str) -> list[Link]:
         """Live likes/reposts/follows by ``did`` on ``subject`` (replaced by a new one)."""
+        if collection == FOLLOW_NSID:
+            return [link for link in self.follows.get((did, subject), []) if self.visible(link)]
         return [
             item
             for item in self.by_author.get(did, [])

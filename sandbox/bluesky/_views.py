@@ -17,10 +17,16 @@ class Views:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._created_at: dict[str, str] = {}
 
     # -- profiles ----------------------------------------------------------------------------
     def _created(self, persona: Persona) -> str:
-        return format_datetime(self.store.world.epoch - timedelta(days=persona.created_days_ago))
+        created = self._created_at.get(persona.bsky_did)
+        if created is None:
+            epoch = self.store.world.epoch
+            created = format_datetime(epoch - timedelta(days=persona.created_days_ago))
+            self._created_at[persona.bsky_did] = created
+        return created
 
     def _viewer(self, persona: Persona) -> dict[str, Any]:
         store, brand = self.store, self.store.brand.bsky_did
@@ -63,9 +69,7 @@ class Views:
         view = self.profile(persona)
         followers = persona.followers
         if persona.bsky_did == self.store.brand.bsky_did:
-            followers += sum(
-                1 for n in self.store.notices if n.reason == "follow" and n.at <= self.store.now()
-            )
+            followers += self.store.new_followers()
         view.update(
             followersCount=followers,
             followsCount=persona.follows,
