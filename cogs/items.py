@@ -135,13 +135,18 @@ class ItemsCog(commands.Cog, name=ITEMS_COG):
         on_card: bool,
     ) -> None:
         skip = None
-        if on_card and outcome.card is not None and interaction.message is not None:
-            await interaction.edit_original_response(
-                embed=card_embed(outcome.card), view=card_view(outcome.card)
-            )
-            skip = (interaction.message.channel.id, interaction.message.id)
-            await interaction.followup.send(outcome.message, ephemeral=True)
-        elif on_card:
+        message = interaction.message
+        if on_card and outcome.card is not None and message is not None:
+            embed, view = card_embed(outcome.card), card_view(outcome.card)
+            try:
+                if message.flags.ephemeral:
+                    await interaction.edit_original_response(embed=embed, view=view)
+                else:
+                    await message.edit(embed=embed, view=view)
+                    skip = (message.channel.id, message.id)
+            except discord.HTTPException as exc:
+                log.warning("could not update the card in place: %s", exc)
+        if on_card:
             await interaction.followup.send(outcome.message, ephemeral=True)
         else:
             await interaction.edit_original_response(content=outcome.message)

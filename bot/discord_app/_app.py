@@ -99,6 +99,7 @@ class EngageBot(commands.Bot):
         self.forwarding_alerts = alerts
         self.runtime: Runtime | None = None
         self.board: CardBoard | None = None
+        self.last_outcomes: dict[str, PollOutcome] = {}
 
     async def setup_hook(self) -> None:
         """Open the runtime, add the cogs and the persistent buttons, sync if asked."""
@@ -141,6 +142,7 @@ class EngageBot(commands.Bot):
 
     async def on_poll_outcome(self, outcome: PollOutcome) -> None:
         """After a poll cycle: alert on urgent new items, refresh cards that changed."""
+        self.last_outcomes[f"{outcome.platform.value}:{outcome.account_id}"] = outcome
         alerts = self.get_cog("AlertsCog")
         if isinstance(alerts, AlertsCog) and outcome.new_items:
             await alerts.new_items(outcome.new_items)
