@@ -83,9 +83,11 @@ def card_for(
         footer = message["embeds"][0]["footer"]["text"]
         fields = {f["name"]: f["value"] for f in message["embeds"][0]["fields"]}
         title = message["embeds"][0]["title"]
-        if footer.startswith(f"{platform.value} · answer · ") and (
-            kind is None or f"· {kind} from" in title
-        ) and (lang is None or fields.get("Language") == {"fr": "🇫🇷", "en": "🇬🇧"}[lang]):
+        if (
+            footer.startswith(f"{platform.value} · answer · ")
+            and (kind is None or f"· {kind} from" in title)
+            and (lang is None or fields.get("Language") == {"fr": "🇫🇷", "en": "🇬🇧"}[lang])
+        ):
             return message, footer.split(" · ", 2)[2]
     raise AssertionError(f"no {platform.value} {kind} card")
 
