@@ -43,6 +43,7 @@ class BlueskyConnection:
         db: The database (cursors, sessions, actions).
         alerts: Where a dead account is reported.
         answered_check_s: Seconds between two reads of the brand's own replies (0: never).
+        timeout_s: HTTP timeout of one request.
         clock: The current time (UTC).
         transport: An httpx transport for every client (tests only).
     """
@@ -54,6 +55,7 @@ class BlueskyConnection:
         alerts: Alerts,
         *,
         answered_check_s: float = 600.0,
+        timeout_s: float = 20.0,
         clock: Clock = utc_now,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
@@ -67,6 +69,7 @@ class BlueskyConnection:
                 handle,
                 password,
                 DatabaseSessionStore(db, handle),
+                timeout_s=timeout_s,
                 clock=clock,
                 transport=transport,
             )

@@ -95,12 +95,17 @@ def open_bluesky(
     sb: SandboxServer, db: Database, clock: ManualClock, **extra: Any
 ) -> BlueskyConnection:
     answered = extra.pop("answered_check_s", 600.0)
+    timeout = extra.pop("timeout_s", 20.0)
+    alerts = extra.pop("alerts", None) or RecordingAlerts()
+    transport = extra.pop("transport", None)
     return BlueskyConnection(
         settings_for(sb, **extra),
         db,
-        RecordingAlerts(),
+        alerts,
         answered_check_s=answered,
+        timeout_s=timeout,
         clock=clock.now,
+        transport=transport,
     )
 
 
