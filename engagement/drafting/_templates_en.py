@@ -195,8 +195,8 @@ TEMPLATES: dict[Intent, tuple[Angle, Angle, Angle]] = {
         (
             "compare_notes",
             (
-                "Great thread, {name}! We've been working on [“{topic}” ]this too and would love "
-                "to compare notes. What's been your biggest lesson so far?",
+                "Great thread, {name}! We've been working on this too[ (“{topic}”)] and would "
+                "love to compare notes. What's been your biggest lesson so far?",
                 "Love this, {name}! We see the same thing[ around “{topic}”] on our side. What "
                 "surprised you the most?",
             ),
@@ -204,7 +204,7 @@ TEMPLATES: dict[Intent, tuple[Angle, Angle, Angle]] = {
         (
             "open_door",
             (
-                "Hi {name}, love what you're making! We'd be happy to chat about [“{topic}” ]"
+                "Hi {name}, love what you're making! We'd be happy to chat[ about “{topic}”] "
                 "sometime. Open to a conversation?",
                 "Hi {name}, big fan of your work! If you ever want to swap ideas[ on “{topic}”], "
                 "our door is open. What do you think?",

@@ -208,7 +208,7 @@ TEMPLATES: dict[Intent, tuple[Angle, Angle, Angle]] = {
         (
             "compare_notes",
             (
-                "Super fil, {name} ! On travaille aussi sur [« {topic} » ]ce sujet et on "
+                "Super fil, {name} ! On travaille aussi sur ce sujet[ (« {topic} »)] et on "
                 "aimerait comparer nos notes. Quelle a été <ta|votre> plus grosse leçon ?",
                 "On adore, {name} ! On voit la même chose de notre côté[ sur « {topic} »]. "
                 "Qu'est-ce qui <t'a|vous a> le plus surpris·e ?",

@@ -221,3 +221,13 @@ async def test_template_drafter_is_a_provider() -> None:
     drafts = await TemplateDrafter().drafts(request)
     assert drafts == template_drafts(request)
     assert any("Plume" in d.text for d in drafts)
+
+
+def test_optional_topic_segments_read_well_with_and_without_a_topic() -> None:
+    for lang, intent, topic in itertools.product(("fr", "en"), Intent, ("dark mode", "")):
+        for seed in range(6):
+            request = _request(intent, Platform.BLUESKY, lang, topic=topic, item_id=f"s{seed}")
+            for draft in template_drafts(request):
+                # an optional topic never doubles its alternative, and no "about" dangles
+                assert not regex.search(r"[”»] (this|ce sujet)\b", draft.text), draft.text
+                assert not regex.search(r"(?i)\b(about|on) sometime\b", draft.text)
