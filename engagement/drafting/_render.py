@@ -33,7 +33,8 @@ from engagement.drafting._text import (
 _FORMALITY = regex.compile(r"<([^<>|]*)\|([^<>|]*)>")
 _OPTIONAL = regex.compile(r"\[([^\[\]]*)\]")
 _SLOT = regex.compile(r"\{(name|topic|brand)\}")
-_POSITIVE = frozenset({Intent.PRAISE, Intent.REPOST, Intent.QUOTE, Intent.FOLLOW, Intent.CREATOR})
+# Intents that may open with a playful interjection (not outreach to a stranger).
+_POSITIVE = frozenset({Intent.PRAISE, Intent.REPOST, Intent.QUOTE, Intent.FOLLOW})
 _MIN_BODY = 120
 _SHORT_NAME = 12
 _SENTENCE = regex.compile(r"(?<=[.!?…])\s+")
