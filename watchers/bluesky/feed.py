@@ -58,6 +58,7 @@ async def brand_replies(
     Raises:
         FeedUnavailableError: The service does not serve the author feed.
     """
+    await session.start()
     did = session.did
     replies: list[BrandReply] = []
     newest = since
