@@ -76,11 +76,12 @@ class XPost:
     reposts: int = 0
     replies: int = 0
     quotes: int = 0
+    mentioned: list[str] = field(init=False)
+    _entities: dict[str, Any] | None = field(init=False, default=None)
 
-    @property
-    def mentioned(self) -> list[str]:
-        """Usernames @-mentioned in the text (lower case)."""
-        return [m.group(1).lower() for m in _MENTION.finditer(self.text)]
+    def __post_init__(self) -> None:
+        # Usernames @-mentioned in the text, lower case (the text never changes).
+        self.mentioned = [m.group(1).lower() for m in _MENTION.finditer(self.text)]
 
     def render(self, fields: set[str], users_by_name: dict[str, XUser]) -> dict[str, Any]:
         """The v2 post: ``id``, ``text``, ``edit_history_tweet_ids`` plus ``tweet.fields``."""
@@ -102,9 +103,10 @@ class XPost:
         if "referenced_tweets" in fields and self.referenced:
             out["referenced_tweets"] = [{"type": t, "id": i} for t, i in self.referenced]
         if "entities" in fields:
-            ents = entities_of(self.text, users_by_name)
-            if ents:
-                out["entities"] = ents
+            if self._entities is None:
+                self._entities = entities_of(self.text, users_by_name)
+            if self._entities:
+                out["entities"] = self._entities
         if "public_metrics" in fields:
             out["public_metrics"] = {
                 "retweet_count": self.reposts,

@@ -95,6 +95,13 @@ _EXPANSIONS = frozenset(
 )
 
 
+_IMPLIED = {
+    "author_id": "author_id",
+    "referenced_tweets.id": "referenced_tweets",
+    "in_reply_to_user_id": "in_reply_to_user_id",
+}
+
+
 def _csv(request: web.Request, name: str, allowed: frozenset[str]) -> set[str]:
     raw = request.query.get(name)
     if raw is None:
@@ -130,6 +137,10 @@ def parse_fields(request: web.Request) -> Fields:
     expansions = _csv(request, "expansions", _EXPANSIONS)
     if "referenced_posts" in expansions:
         expansions.add("referenced_tweets.id")
+    # An expansion brings the field it expands along (X returns author_id with the users).
+    for expansion, implied in _IMPLIED.items():
+        if expansion in expansions:
+            tweet.add(implied)
     return Fields(tweet, _csv(request, "user.fields", _USER_FIELDS), expansions)
 
 

@@ -8,6 +8,7 @@ too. Posts the bot writes through the API join the same store.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -23,6 +24,10 @@ from sandbox.x._model import XPost, XUser
 from sandbox.x._oauth import OAuthServer
 
 __all__ = ["XState"]
+
+
+def _id_order(post: XPost) -> int:
+    return int(post.id)
 
 
 def _user(persona: Persona, epoch: datetime) -> XUser:
@@ -61,6 +66,7 @@ class XState:
     oauth: OAuthServer = field(init=False)
     liked: set[str] = field(default_factory=set)
     reposted: set[str] = field(default_factory=set)
+    _mentioning: dict[str, list[XPost]] = field(default_factory=dict)
     _synced: int = 0
     _written: int = 0
 
@@ -130,7 +136,14 @@ class XState:
         elif event.kind == InteractionKind.QUOTE and quoted is not None:
             post.referenced.append(("quoted", quoted.id))
             quoted.quotes += 1
+        self._store(post)
+
+    def _store(self, post: XPost) -> None:
         self.posts[post.id] = post
+        author = self.users.get(post.author_id)
+        for name in dict.fromkeys(post.mentioned):
+            if author is None or author.username.lower() != name:
+                bisect.insort(self._mentioning.setdefault(name, []), post, key=_id_order)
 
     def write_post(self, text: str, reply_to: XPost | None, quote_of: XPost | None) -> XPost:
         """Create a post by the brand (ids keep increasing with time)."""
@@ -149,7 +162,7 @@ class XState:
         if quote_of is not None:
             post.referenced.append(("quoted", quote_of.id))
             quote_of.quotes += 1
-        self.posts[post.id] = post
+        self._store(post)
         return post
 
     def may_reply_to(self, target: XPost) -> bool:
@@ -166,7 +179,6 @@ class XState:
 
     def mentions_of(self, user: XUser) -> list[XPost]:
         """Posts mentioning ``user`` by others, newest first (at most 800, as X keeps)."""
-        name = user.username.lower()
-        found = [p for p in self.posts.values() if p.author_id != user.id and name in p.mentioned]
-        found.sort(key=lambda p: int(p.id), reverse=True)
-        return found[:800]
+        found = self._mentioning.get(user.username.lower(), [])
+        live = [p for p in reversed(found) if p.id in self.posts]
+        return live[:800]

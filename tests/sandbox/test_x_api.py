@@ -228,3 +228,25 @@ async def test_usage_reports_posts_read(
     assert status == 200
     assert usage["data"]["project_usage"] == "7"
     assert [d["usage"] for d in usage["data"]["daily_project_usage"]["usage"]] == ["0", "7"]
+
+
+async def test_a_whole_day_of_mentions_matches_the_ground_truth(
+    sandbox: SandboxServer, clock: ManualClock, http: aiohttp.ClientSession
+) -> None:
+    clock.advance(timedelta(hours=24))
+    truth = {g["id"]: g for g in (await _state(http, sandbox))["generated"]["x"]}
+    seen: dict[str, dict[str, Any]] = {}
+    params = {"max_results": "100", "expansions": "author_id"}
+    while True:
+        status, body, _ = await _get(http, sandbox, _mentions(sandbox), **params)
+        assert status == 200
+        users = {u["id"]: u["username"] for u in body["includes"]["users"]}
+        seen.update(
+            {p["id"]: {"text": p["text"], "author": users[p["author_id"]]} for p in body["data"]}
+        )
+        if "next_token" not in body["meta"]:
+            break
+        params["pagination_token"] = body["meta"]["next_token"]
+    assert set(seen) == set(truth)
+    assert all(seen[i] == {"text": t["text"], "author": t["author"]} for i, t in truth.items())
+    assert {t["kind"] for t in truth.values()} == {"mention", "reply", "quote"}

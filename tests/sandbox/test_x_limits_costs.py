@@ -178,3 +178,27 @@ async def test_usage_days_bounds(
         f"{sandbox.x_api_base}/2/usage/tweets", headers=APP, params={"days": days}
     ) as resp:
         assert resp.status == 400
+
+
+async def test_budget_from_the_world_attribute(http: aiohttp.ClientSession) -> None:
+    sb = SandboxServer("quiet-day", seed=7, clock=ManualClock(T0))
+    sb.world.x_credits_usd = 0.0  # type: ignore[attr-defined]  # set by the core's option
+    async with sb:
+        async with http.get(_mentions(sb), headers=APP) as resp:
+            assert resp.status == 402
+        ledger = await _control(http, sb, "credits", {"set_usd": None})
+        assert ledger["credits_usd"] is None
+        async with http.get(_mentions(sb), headers=APP) as resp:
+            assert resp.status == 200
+
+
+async def test_revoked_user_tokens_get_401(
+    sandbox: SandboxServer, http: aiohttp.ClientSession
+) -> None:
+    token = (await _control(http, sandbox, "token", {}))["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    async with http.get(f"{sandbox.x_api_base}/2/users/me", headers=headers) as resp:
+        assert resp.status == 200
+    await _control(http, sandbox, "revoke", {})
+    async with http.get(f"{sandbox.x_api_base}/2/users/me", headers=headers) as resp:
+        assert resp.status == 401
