@@ -1,0 +1,213 @@
+"""Slash commands, /config permissions, alerts and webhook-only mode against the recorder."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from _discord_env import ALERTS_CHANNEL_ID, DIGEST_CHANNEL_ID, settings_for
+from _discord_harness import DiscordHarness, Member
+
+from bot.discord_app import ForwardingAlerts, TeamInbox, post_digest_via_webhook
+from bot.discord_app._runtime import open_runtime
+from bot.discord_app._webhook_mode import webhook_digest_once
+from cogs.alerts import AlertsCog
+from cogs.digest import DigestCog
+from cogs.inbox import InboxCog
+from engagement.models import Platform
+from sandbox import ManualClock, SandboxServer
+
+pytestmark = pytest.mark.filterwarnings("ignore:The Result.tuples:DeprecationWarning")
+
+START = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
+ALICE = Member(900000000000000001, "Alice", brand=True)
+ADMIN = Member(900000000000000009, "Admin", brand=False, admin=True)
+MALLORY = Member(900000000000000003, "Mallory", brand=False)
+
+
+@pytest.fixture
+async def h(tmp_path: Path) -> AsyncIterator[DiscordHarness]:
+    clock = ManualClock(START)
+    async with SandboxServer(scenario="launch-day", seed=7, clock=clock) as sb:
+        clock.advance(timedelta(hours=3))
+        settings = settings_for(sb, tmp_path)
+        alerts = ForwardingAlerts()
+        harness = DiscordHarness(
+            sb, lambda: open_runtime(settings, alerts, clock=clock.now), clock.now
+        )
+        async with harness:
+            runtime = harness.bot.runtime
+            assert runtime is not None
+            assert len(runtime.pollers) == 2
+            # The bot started the pollers in cog_load; wait for their first cycles.
+            await _until(lambda: len(harness.bot.last_outcomes) == len(runtime.pollers))
+            yield harness
+
+
+async def _until(condition: Any) -> None:
+    for _ in range(400):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("condition not met")
+
+
+def _service(h: DiscordHarness) -> TeamInbox:
+    assert h.bot.runtime is not None
+    service = h.bot.runtime.service
+    assert isinstance(service, TeamInbox)
+    return service
+
+
+async def _responses(h: DiscordHarness) -> list[dict[str, Any]]:
+    return list((await h.state())["discord"]["interaction_responses"])
+
+
+async def _messages(h: DiscordHarness, via: str) -> list[dict[str, Any]]:
+    return [m for m in (await h.state())["discord"]["messages"] if m["via"] == via]
+
+
+async def test_config_needs_manage_server_and_persists(h: DiscordHarness, tmp_path: Path) -> None:
+    group = h.bot.tree.get_command("config")
+    assert group is not None
+    assert group.default_permissions is not None
+    assert group.default_permissions.manage_guild
+    await h.command(MALLORY, "config", sub="show")
+    refused = (await _responses(h))[-1]
+    assert refused["type"] == 4
+    assert refused["data"]["flags"] & 64
+    assert "Manage Server" in refused["data"]["content"]
+
+    await h.command(
+        ADMIN, "config", [{"type": 3, "name": "time", "value": "25:00"}], sub="schedule"
+    )
+    assert "Not saved" in (await _responses(h))[-1]["data"]["content"]
+    await h.command(
+        ADMIN,
+        "config",
+        [
+            {"type": 3, "name": "time", "value": "07:30"},
+            {"type": 3, "name": "timezone", "value": "America/Montreal"},
+        ],
+        sub="schedule",
+    )
+    saved = (await _responses(h))[-1]
+    assert saved["data"]["content"] == "Saved."
+    stored = json.loads((tmp_path / "state" / "team-config.json").read_text())
+    assert stored == {"digest_time": "07:30", "timezone": "America/Montreal"}
+    cog = h.bot.get_cog("DigestCog")
+    assert isinstance(cog, DigestCog)
+    at = cog.daily.time[0]
+    assert (at.hour, at.minute, str(at.tzinfo)) == (7, 30, "America/Montreal")
+
+
+async def test_sync_publishes_commands_with_admin_only_config(h: DiscordHarness) -> None:
+    assert await h.bot.sync_commands() >= 6
+    commands = (await h.state())["discord"]["commands"]
+    (scope,) = commands
+    by_name = {c["name"]: c for c in commands[scope]}
+    assert set(by_name) >= {"inbox", "suggest", "reply", "stats", "digest", "config"}
+    assert str(by_name["config"]["default_member_permissions"]) == str(1 << 5)
+    assert by_name["inbox"]["default_member_permissions"] is None
+    for command in by_name.values():
+        assert command["description"]
+        for option in command.get("options", []):
+            assert option["description"], (command["name"], option["name"])
+
+
+async def test_inbox_pages_with_buttons_only_for_its_owner(h: DiscordHarness) -> None:
+    await h.command(ALICE, "inbox", [{"type": 3, "name": "platform", "value": "bluesky"}])
+    assert (await _responses(h))[-1]["type"] == 5
+    page = (await _messages(h, "followup"))[-1]
+    assert page["flags"] & 64
+    assert "page 1/" in page["embeds"][0]["title"]
+    nxt = next(
+        c for row in page["components"] for c in row["components"] if c.get("label") == "Next ▶"
+    )
+    await h.press(MALLORY, page, nxt["custom_id"])
+    assert "your own list" in (await _responses(h))[-1]["data"]["content"]
+    await h.press(ALICE, page, nxt["custom_id"])
+    moved = (await _responses(h))[-1]
+    assert moved["type"] == 7
+    assert "page 2/" in moved["data"]["embeds"][0]["title"]
+
+
+async def test_stats_and_digest_now(h: DiscordHarness) -> None:
+    await h.command(ALICE, "stats")
+    stats = (await _messages(h, "followup"))[-1]
+    labels = {f["name"] for f in stats["embeds"][0]["fields"]}
+    assert {"Interactions", "Comments", "Still to answer"} <= labels
+    await h.command(MALLORY, "digest", sub="now")
+    assert "Community" in (await _responses(h))[-1]["data"]["content"]
+    await h.command(ALICE, "digest", sub="now")
+    note = (await _messages(h, "followup"))[-1]
+    assert note["content"].startswith(f"Digest posted in <#{DIGEST_CHANNEL_ID}>")
+    channel = [
+        m for m in await _messages(h, "channel") if m["channel_id"] == str(DIGEST_CHANNEL_ID)
+    ]
+    assert channel[0]["embeds"][0]["title"].startswith("Engagement digest")
+    assert (await h.state())["discord"]["rejected"] == []
+
+
+async def test_autocomplete_offers_open_items(h: DiscordHarness) -> None:
+    cog = h.bot.get_cog("InboxCog")
+    assert isinstance(cog, InboxCog)
+    choices = await cog.item_autocomplete(None, "")  # type: ignore[arg-type]
+    assert 1 <= len(choices) <= 25
+    assert all(len(c.name) <= 100 and len(c.value) <= 100 for c in choices)
+    some = choices[0].name.split("@", 1)[1].split(":", 1)[0]
+    assert all(some in c.name for c in await cog.item_autocomplete(None, some))  # type: ignore[arg-type]
+
+
+async def test_a_burst_of_urgent_items_is_one_alert(h: DiscordHarness) -> None:
+    service = _service(h)
+    now = h.bot.clock()
+    async with service.db.unit_of_work() as uow:
+        records = await uow.interactions.list_between(now - timedelta(days=1), now)
+    urgent = await service.urgent(records, now)
+    assert len(urgent) >= 2, "launch-day has questions from large accounts"
+    cog = h.bot.get_cog("AlertsCog")
+    assert isinstance(cog, AlertsCog)
+    await cog.batcher.aclose()
+    # The first poll cycles already alerted on their own urgent items, one message per burst.
+    automatic = [
+        m for m in await _messages(h, "channel") if m["channel_id"] == str(ALERTS_CHANNEL_ID)
+    ]
+    assert 1 <= len(automatic) <= len(h.bot.last_outcomes)
+    await cog.new_items(records)
+    await cog.platform_alert(Platform.X, "1", "monthly budget reached")
+    await cog.batcher.aclose()
+    alerts = [
+        m for m in await _messages(h, "channel") if m["channel_id"] == str(ALERTS_CHANNEL_ID)
+    ][len(automatic) :]
+    assert len(alerts) == 1
+    assert f"{len(urgent)} urgent item(s)" in alerts[0]["content"]
+    assert "monthly budget reached" in alerts[0]["content"]
+    assert 1 <= len(alerts[0]["embeds"]) <= 10
+
+
+async def test_webhook_only_mode_posts_the_digest_once(h: DiscordHarness) -> None:
+    service = _service(h)
+    async with aiohttp.ClientSession() as session:
+        url = h.sb.discord_webhook_url
+        ids = await webhook_digest_once(service, url, session, h.bot.clock())
+        assert ids
+        assert await webhook_digest_once(service, url, session, h.bot.clock()) is None
+        hooked = await _messages(h, "webhook")
+        assert [m["id"] for m in hooked] == [str(i) for i in ids]
+        assert all(m["components"] == [] for m in hooked)
+        assert len(hooked) >= 3  # summary, then more cards than one message holds
+        assert sum(len(m["embeds"]) for m in hooked[1:]) == len(
+            (await service.digest(h.bot.clock())).cards
+        )
+        with pytest.raises(ValueError, match="webhook URL"):
+            await post_digest_via_webhook(
+                "https://example.com/x", await service.digest(h.bot.clock()), session
+            )
+    assert (await h.state())["discord"]["rejected"] == []
