@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import aiohttp
 import pytest
 
 from sandbox import ManualClock, SandboxServer, ScaledClock, build_scenario
+
+START = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
 
 
 def test_manual_clock_moves_forward_only(clock: ManualClock) -> None:
@@ -113,3 +115,33 @@ async def test_default_clock_has_the_first_hour_already() -> None:
     async with SandboxServer(scenario="quiet-day", seed=1) as sb:
         assert sb.clock.now() - sb.world.epoch >= timedelta(hours=1)
         assert sb.port > 0
+
+
+def test_ids_are_real_atproto_identifiers() -> None:
+    import hashlib
+
+    import libipld
+    from atproto_client.models import string_formats as sf
+    from atproto_core.cid import CID
+
+    from sandbox._ids import dag_cbor, did_for, record_cid, snowflake, tid
+
+    record = {
+        "$type": "app.bsky.feed.post",
+        "text": "Plume 2 est là ! 🎉",
+        "createdAt": "2026-03-10T08:09:00.000Z",
+        "langs": ["fr"],
+        "reply": {"root": {"uri": "at://x/y/z", "cid": "bafy"}, "parent": {"uri": "a", "cid": "b"}},
+        "n": -300,
+        "big": 2**40,
+    }
+    assert dag_cbor(record) == libipld.encode_dag_cbor(record)
+    cid = CID.decode(record_cid(record))
+    assert (cid.version, cid.codec, cid.hash.code) == (1, 0x71, 0x12)  # dag-cbor, sha2-256
+    assert cid.hash.digest == hashlib.sha256(libipld.encode_dag_cbor(record)).digest()
+    assert sf.validate_did.__wrapped__(did_for("x"), None)  # type: ignore[attr-defined]
+    assert sf.validate_tid.__wrapped__(tid(START, 5), None)  # type: ignore[attr-defined]
+    assert tid(START, 1) < tid(START.replace(minute=1), 0)  # TIDs sort by time
+    assert int(snowflake(START, 1)) < int(snowflake(START.replace(minute=1), 0))
+    with pytest.raises(TypeError):
+        dag_cbor({"float": 1.5})
