@@ -11,12 +11,14 @@ from bot.discord_app._locations import JsonLocationStore
 from bot.discord_app._service import TeamInbox
 from bot.pollers import build_pollers, build_publisher, close_pollers
 from bot.settings import Settings
+from bot.x import x_budget_state, x_configured
 from cogs.ports import TeamConfig
 from engagement.drafting import Formality, Tone, Voice
 from engagement.ports import Alerts
 from storage import Database
 from watchers.drafter import Drafter
 from watchers.llm import LLMClient
+from watchers.x import BudgetState
 
 CONFIG_FILE = "team-config.json"
 CARDS_FILE = "discord-cards.json"
@@ -49,6 +51,15 @@ def voice_from(settings: Settings) -> Voice:
     )
 
 
+def budget_line(state: BudgetState) -> str:
+    """The X budget as one line of the digest summary."""
+    spent = f"${state.spent_usd:,.2f}"
+    if state.cap_usd is None:
+        return f"{spent} spent this month (no cap)"
+    share = state.used_fraction or 0.0
+    return f"{spent} of ${state.cap_usd:,.2f} this month ({share:.0%}) · {state.status.value}"
+
+
 async def open_runtime(
     settings: Settings, alerts: Alerts, *, clock: Callable[[], datetime]
 ) -> Runtime:
@@ -75,6 +86,10 @@ async def open_runtime(
             timeout_s=settings.llm_timeout_s,
         )
     state_dir = settings.discord_state_dir
+
+    async def budget(now: datetime) -> str | None:
+        return budget_line(await x_budget_state(settings, db, now))
+
     service = TeamInbox(
         db,
         build_publisher(db, pollers, clock=clock),
@@ -83,6 +98,7 @@ async def open_runtime(
         voice=voice_from(settings),
         creator_followers=settings.creator_min_followers,
         section_cap=settings.digest_section_cap,
+        budget=budget if x_configured(settings) else None,
     )
 
     async def close() -> None:

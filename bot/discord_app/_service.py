@@ -6,7 +6,7 @@ import asyncio
 import hashlib
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -60,6 +60,7 @@ class TeamInbox:
         creator_followers: Followers from which an author counts as a creator.
         lookback: How far back open items are looked for.
         section_cap: Cards per digest section.
+        budget: One line on the X budget for the digest, if X is connected.
     """
 
     def __init__(
@@ -73,6 +74,7 @@ class TeamInbox:
         creator_followers: int = 2_000,
         lookback: timedelta = timedelta(days=7),
         section_cap: int = 10,
+        budget: Callable[[datetime], Awaitable[str | None]] | None = None,
     ) -> None:
         self.db = db
         self.publisher = publisher
@@ -82,6 +84,7 @@ class TeamInbox:
         self.creator_followers = creator_followers
         self.lookback = lookback
         self.section_cap = section_cap
+        self.budget = budget
         self._locks: dict[ItemKey, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     # -- reading ---------------------------------------------------------------------------
@@ -147,7 +150,7 @@ class TeamInbox:
             generated_at=now,
             figures=figures,
             breaches=breaches[:10],
-            budget=None,
+            budget=await self.budget(now) if self.budget is not None else None,
             cards=tuple(shown),
             section_totals=totals,
         )

@@ -20,6 +20,7 @@ from bot.discord_app._webhook_mode import webhook_digest_once
 from cogs.alerts import AlertsCog
 from cogs.digest import DigestCog
 from cogs.inbox import InboxCog
+from cogs.render import summary_embed
 from engagement.models import Platform
 from sandbox import ManualClock, SandboxServer
 
@@ -143,6 +144,9 @@ async def test_stats_and_digest_now(h: DiscordHarness) -> None:
     stats = (await _messages(h, "followup"))[-1]
     labels = {f["name"] for f in stats["embeds"][0]["fields"]}
     assert {"Interactions", "Comments", "Still to answer"} <= labels
+    summary = summary_embed(await _service(h).digest(h.bot.clock()))
+    budget = next(f.value for f in summary.fields if f.name == "X budget")
+    assert budget.endswith("spent this month (no cap)")
     await h.command(MALLORY, "digest", sub="now")
     assert "Community" in (await _responses(h))[-1]["data"]["content"]
     await h.command(ALICE, "digest", sub="now")
