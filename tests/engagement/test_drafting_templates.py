@@ -231,3 +231,37 @@ def test_optional_topic_segments_read_well_with_and_without_a_topic() -> None:
                 # an optional topic never doubles its alternative, and no "about" dangles
                 assert not regex.search(r"[”»] (this|ce sujet)\b", draft.text), draft.text
                 assert not regex.search(r"(?i)\b(about|on) sometime\b", draft.text)
+
+
+@pytest.mark.parametrize("platform", list(Platform))
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_draft_exactly_at_the_limit_is_kept_and_one_over_is_trimmed(
+    platform: Platform, lang: str
+) -> None:
+    def drafts(signoff: str) -> list[Draft]:
+        voice = Voice(tone=Tone.STORYTELLING, signoff=signoff)
+        return template_drafts(_request(Intent.PRAISE, platform, lang, voice=voice))
+
+    story = {"fr": "qui nous font avancer.", "en": "why we do this."}[lang]
+    base = drafts("— A")[0]
+    assert story in base.text
+    pad = base.limit - base.length
+    exact = drafts("— A" + "a" * pad)[0]
+    assert exact.length == exact.limit
+    assert story in exact.text
+    over = drafts("— A" + "a" * (pad + 1))[0]
+    assert over.length <= over.limit
+    assert over.text.endswith("— A" + "a" * (pad + 1))  # the sign-off stays whole
+    # a shorter wording, or the same one without the optional story, took its place
+    body = over.text.removesuffix("— A" + "a" * (pad + 1))
+    assert body != exact.text.removesuffix("— A" + "a" * pad)
+    assert not body.rstrip().endswith("…")
+
+
+def test_item_text_near_the_limit_with_a_long_hashtag() -> None:
+    text = ("Franchement bravo pour la mise à jour, " * 7)[:260] + " #" + "Plume" * 8
+    for platform in Platform:
+        request = _request(Intent.PRAISE, platform, "fr", text=text, topic=None)
+        drafts = template_drafts(request)
+        _check(drafts, platform)
+        assert any("PlumePlume" in d.text for d in drafts)  # the hashtag became the topic
