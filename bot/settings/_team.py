@@ -39,6 +39,10 @@ class DiscordSettings(BaseSettings):
         default=Path("./data"),
         description="Directory for the /config overrides and the card locations.",
     )
+    discord_api_base: str = Field(
+        default="https://discord.com/api/v10",
+        description="Discord REST base (change only for a Discord-compatible test server).",
+    )
 
 
 class DraftingSettings(BaseSettings):
