@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, func, literal_column
@@ -77,48 +78,76 @@ def _fold(sightings: list[tuple[datetime, Author]]) -> dict[str, Any]:
 
 
 def _merge_authors(records: Sequence[InteractionRecord]) -> list[dict[str, Any]]:
-    """One row per author of the batch (see :func:`_fold`).
+    """One row per author of the batch (see :func:`_fold`), sorted by key.
 
     PostgreSQL refuses an ``ON CONFLICT DO UPDATE`` that touches the same row twice in one
     statement, so the batch is deduplicated here. Most authors look the same in every record
     of a batch; only those that differ are folded sighting by sighting.
     """
-    sightings: dict[tuple[Platform, str], list[tuple[datetime, Author]]] = {}
+    # platform -> platform_id -> [first seen, last seen, author as first seen]
+    seen: dict[Platform, dict[str, list[Any]]] = {}
     varied: set[tuple[Platform, str]] = set()
     for record in records:
         author = record.author
-        key = (author.platform, author.platform_id)
-        seen = sightings.get(key)
-        if seen is None:
-            sightings[key] = [(record.indexed_at, author)]
+        at = record.indexed_at
+        per_platform = seen.get(author.platform)
+        if per_platform is None:
+            per_platform = seen[author.platform] = {}
+        entry = per_platform.get(author.platform_id)
+        if entry is None:
+            per_platform[author.platform_id] = [at, at, author]
             continue
-        last = seen[-1][1]
-        if author is not last and author != last:
-            varied.add(key)
-        seen.append((record.indexed_at, author))
+        if at < entry[0]:
+            entry[0] = at
+        if at > entry[1]:
+            entry[1] = at
+        if author is not entry[2] and author != entry[2]:
+            varied.add(author.key)
+    sightings: dict[tuple[Platform, str], list[tuple[datetime, Author]]] = {}
+    if varied:
+        for record in records:
+            if record.author.key in varied:
+                sightings.setdefault(record.author.key, []).append(
+                    (record.indexed_at, record.author)
+                )
     rows: list[dict[str, Any]] = []
-    for key, seen in sightings.items():
-        if key in varied:
-            rows.append(_fold(seen))
-            continue
-        times = [at for at, _ in seen]
-        values = author_values(seen[0][1], min(times))
-        values["last_seen_at"] = max(times)
-        rows.append(values)
+    for platform in sorted(seen):
+        per_platform = seen[platform]
+        for platform_id in sorted(per_platform):
+            first_at, last_at, author = per_platform[platform_id]
+            if (platform, platform_id) in varied:
+                rows.append(_fold(sightings[(platform, platform_id)]))
+                continue
+            values = author_values(author, first_at)
+            values["last_seen_at"] = last_at
+            rows.append(values)
     return rows
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a batch is converted.
+
+    Converting a large batch allocates hundreds of thousands of short-lived containers (no
+    cycles), which would otherwise trigger full collections that walk the whole heap of a
+    running bot. Reference counting still frees everything; the collector resumes after.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _identity(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _sort_key(record: InteractionRecord) -> tuple[str, str]:
-    return (record.platform.value, record.external_id)
-
-
 @cache
 def _authors_upsert(dialect: str) -> Insert:
-    """Upsert authors; an older sighting (backfill) never overwrites a newer one."""
+    """Upsert authors; only a newer sighting updates (a backfill or a re-run changes nothing)."""
     stmt = insert_stmt(dialect, _AUTHORS)
     excluded, table = stmt.excluded, _AUTHORS.c
     update: dict[str, Any] = {
@@ -136,7 +165,7 @@ def _authors_upsert(dialect: str) -> Insert:
     return stmt.on_conflict_do_update(
         index_elements=["platform", "platform_id"],
         set_=update,
-        where=excluded.last_seen_at >= table.last_seen_at,
+        where=excluded.last_seen_at > table.last_seen_at,
     )
 
 
@@ -158,16 +187,33 @@ async def ingest(
     Returns:
         How many records were new and which.
     """
+    with _gc_paused():
+        return await _ingest(session, records, cursor)
+
+
+async def _ingest(
+    session: AsyncSession,
+    records: Sequence[InteractionRecord],
+    cursor: Cursor | None,
+) -> IngestResult:
     dialect = dialect_name(session)
     conn = await session.connection()
-    unique: dict[tuple[Platform, str], InteractionRecord] = {}
+    # platform -> external_id -> record (first occurrence wins, like ON CONFLICT DO NOTHING)
+    unique: dict[Platform, dict[str, InteractionRecord]] = {}
     for record in records:
-        unique.setdefault((record.platform, record.external_id), record)
-    inserted: set[tuple[str, str]] = set()
-    if unique:
-        # Key order turns random B-tree inserts into near-sequential ones (much faster).
-        batch = sorted(unique.values(), key=_sort_key)
-        authors = sorted(_merge_authors(batch), key=itemgetter("platform", "platform_id"))
+        per_platform = unique.get(record.platform)
+        if per_platform is None:
+            per_platform = unique[record.platform] = {}
+        per_platform.setdefault(record.external_id, record)
+    # Key order turns random B-tree inserts into near-sequential ones (much faster).
+    batch = [
+        unique[platform][external_id]
+        for platform in sorted(unique)
+        for external_id in sorted(unique[platform])
+    ]
+    new: tuple[InteractionRecord, ...] = ()
+    if batch:
+        authors = _merge_authors(batch)
         await execute_many(conn, _authors_upsert(dialect), _AUTHORS, authors, _identity)
         to_tuple = interaction_tuple_factory(
             driver_processor(_INTERACTIONS, "created_at", conn.dialect),
@@ -176,9 +222,9 @@ async def ingest(
         keys = await insert_new(
             conn, _INTERACTIONS, INTERACTION_COLUMNS, batch, to_tuple, _INTERACTION_KEY
         )
-        inserted = {(str(platform), str(external_id)) for platform, external_id in keys}
+        by_platform = {platform.value: found for platform, found in unique.items()}
+        new = tuple(by_platform[str(platform)][str(external_id)] for platform, external_id in keys)
     if cursor is not None:
         cursor_upsert = upsert(dialect, _CURSORS, ["platform", "account_id", "stream"])
         await conn.execute(cursor_upsert, cursor_values(cursor))
-    new = tuple(r for r in unique.values() if (r.platform.value, r.external_id) in inserted)
     return IngestResult(inserted=len(new), duplicates=len(records) - len(new), new_records=new)
