@@ -41,7 +41,7 @@ class InteractionRepository:
                 InteractionRow.external_id == external_id,
             )
         )
-        found = interactions_from_rows(result.tuples())
+        found = interactions_from_rows((row[0], row[1]) for row in result)
         return found[0] if found else None
 
     async def external_ids(self, platform: Platform) -> set[str]:
@@ -76,4 +76,4 @@ class InteractionRepository:
             stmt = stmt.where(InteractionRow.account_id.in_(list(account_ids)))
         stmt = stmt.order_by(InteractionRow.created_at, InteractionRow.id)
         result = await self._session.execute(stmt)
-        return interactions_from_rows(result.tuples())
+        return interactions_from_rows((row[0], row[1]) for row in result)
