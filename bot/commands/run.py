@@ -15,6 +15,7 @@ import signal
 import sys
 
 import discord
+from discord.http import Route
 
 from bot.discord_app import EngageBot, ForwardingAlerts
 from bot.discord_app._runtime import open_runtime
@@ -83,6 +84,7 @@ async def run_bot(settings: Settings, stop: asyncio.Event, *, sync: bool) -> int
     if token is None:  # pragma: no cover - checked by the caller
         raise UserError("ENGAGEBOT_DISCORD_TOKEN is required but not set")
     alerts = ForwardingAlerts()
+    Route.BASE = settings.discord_api_base.rstrip("/")
     bot = EngageBot(
         lambda: open_runtime(settings, alerts, clock=utc_now),
         clock=utc_now,
