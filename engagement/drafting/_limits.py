@@ -20,6 +20,9 @@ ELLIPSIS = "…"
 
 _GRAPHEME = regex.compile(r"\X")
 _X_LIGHT = regex.compile(r"[\x00-\xa8\xaa-\xad\xaf-\u02ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]*")
+_X_LIGHT_CHAR = regex.compile(
+    r"[\x00-\xa8\xaa-\xad\xaf-\u02ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]"
+)
 _URL_LIKE = regex.compile(r"[^\s]\.[^\s.]|://")
 _SPACE = regex.compile(r"\s")
 _TRAILING_JUNK = regex.compile(r"[\s,;:\-–—(\[«“\"']+$")
@@ -35,6 +38,10 @@ def limit_for(platform: Platform) -> int:
     return PLATFORM_LIMITS[platform]
 
 
+def _x_normal(text: str) -> str:
+    return unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _x_length(text: str) -> int:
     """X's weighted length; plain Latin text without anything URL-like takes a fast path.
 
@@ -43,10 +50,26 @@ def _x_length(text: str) -> int:
     and the general punctuation X also weighs 1) and holding no ``x.y`` or ``://`` cannot
     contain a URL or an emoji, so its weight is its NFC length (line endings as LF).
     """
-    normal = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    normal = _x_normal(text)
     if _X_LIGHT.fullmatch(normal) and not _URL_LIKE.search(normal):
         return len(normal)
     return int(twitter_text.parse_tweet(text).weightedLength)
+
+
+def _x_fits(text: str, budget: int) -> bool:
+    """Whether ``text`` weighs at most ``budget`` on X, deciding from bounds when it can.
+
+    Without anything URL-like, every grapheme weighs at least 1 and every code point at most
+    2 (1 for the light ones), so the exact count is only needed near the budget.
+    """
+    normal = _x_normal(text)
+    if not _URL_LIKE.search(normal):
+        light = sum(1 for _ in _X_LIGHT_CHAR.finditer(normal))
+        if light + 2 * (len(normal) - light) <= budget:
+            return True
+        if len(graphemes(normal)) > budget:
+            return False
+    return _x_length(text) <= budget
 
 
 def length(text: str, platform: Platform) -> int:
@@ -63,7 +86,10 @@ def measure(text: str, platform: Platform) -> tuple[int, int]:
 
 def fits(text: str, platform: Platform, limit: int | None = None) -> bool:
     """Whether ``text`` is within ``limit`` (the platform's limit by default)."""
-    return length(text, platform) <= (limit_for(platform) if limit is None else limit)
+    budget = limit_for(platform) if limit is None else limit
+    if platform is Platform.X:
+        return _x_fits(text, budget)
+    return len(graphemes(text)) <= budget
 
 
 def _cut(parts: list[str], count: int) -> str:
@@ -94,7 +120,7 @@ def fit_to_limit(text: str, platform: Platform, limit: int | None = None) -> str
         hold even the ellipsis.
     """
     budget = limit_for(platform) if limit is None else limit
-    if length(text, platform) <= budget:
+    if fits(text, platform, budget):
         return text
     parts = graphemes(text)
     low, high, best = 0, len(parts), ""
@@ -102,7 +128,7 @@ def fit_to_limit(text: str, platform: Platform, limit: int | None = None) -> str
         middle = (low + high) // 2
         head = _cut(parts, middle)
         candidate = f"{head}{ELLIPSIS}" if head else ELLIPSIS
-        if length(candidate, platform) <= budget:
+        if fits(candidate, platform, budget):
             best = candidate
             low = middle + 1
         else:

@@ -10,7 +10,7 @@ import regex
 
 from engagement.drafting import _templates_en as en
 from engagement.drafting import _templates_fr as fr
-from engagement.drafting._limits import fit_to_limit, length, limit_for
+from engagement.drafting._limits import fit_to_limit, fits, length, limit_for
 from engagement.drafting._models import (
     HANDLE_PREFIX_NEEDED,
     Draft,
@@ -141,7 +141,7 @@ class _Renderer:
         avoid, platform = self.voice.avoid_words, self.request.platform
         fallback: str | None = None
         for text in self._candidates(templates):
-            if length(text, platform) > self.limit:
+            if not fits(text, platform, self.limit):
                 continue
             if not contains_avoided(text, avoid):
                 return text
@@ -166,7 +166,7 @@ class _Renderer:
         bare = tidy(_fill(template, slots, optional=False), self.lang)
         # The greeting comes first; the substance (the angle) is in the sentences after it.
         substance = tidy(" ".join(_SENTENCE.split(bare)[1:]), self.lang) or bare
-        body = bare if length(bare, platform) <= budget else substance
+        body = bare if fits(bare, platform, budget) else substance
         body = fit_to_limit(body, platform, budget)
         return self._fit(tidy(f"{self.prefix}{body}{suffix}", self.lang))
 

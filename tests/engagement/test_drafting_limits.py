@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 import regex
 import twitter_text
@@ -107,3 +109,27 @@ def test_x_fast_path_agrees_with_twitter_text() -> None:
     for text in samples:
         expected = int(twitter_text.parse_tweet(text).weightedLength)
         assert measure(text, Platform.X)[0] == expected, repr(text)
+
+
+def test_x_fits_agrees_with_the_exact_weight_around_the_budget() -> None:
+    pieces = [
+        "a",
+        "é",
+        " ",
+        "日本",
+        "😀",
+        FAMILY,
+        FLAG,
+        "1\ufe0f\u20e3",
+        "©",
+        "’",
+        "…",
+        "e\u0301",
+        "\n",
+    ]
+    rng = random.Random(5)
+    for _ in range(150):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 200)))
+        exact = int(twitter_text.parse_tweet(text).weightedLength)
+        for budget in (exact - 1, exact, exact + 1, exact // 2, exact * 2):
+            assert fits(text, Platform.X, budget) == (exact <= budget), (text, budget)
