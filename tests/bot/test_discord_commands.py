@@ -24,8 +24,6 @@ from cogs.render import summary_embed
 from engagement.models import Platform
 from sandbox import ManualClock, SandboxServer
 
-pytestmark = pytest.mark.filterwarnings("ignore:The Result.tuples:DeprecationWarning")
-
 START = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
 ALICE = Member(900000000000000001, "Alice", brand=True)
 ADMIN = Member(900000000000000009, "Admin", brand=False, admin=True)

@@ -15,9 +15,6 @@ from engagement.models import ActionKind, ActionStatus, InteractionKind, Platfor
 from engagement.ports import Actor
 from sandbox import ManualClock, SandboxServer
 
-# storage's repositories still call Result.tuples() (deprecated in SQLAlchemy 2.1); reported.
-pytestmark = pytest.mark.filterwarnings("ignore:The Result.tuples:DeprecationWarning")
-
 START = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
 ALICE = Actor("111", "Alice")
 BOB = Actor("222", "Bob")

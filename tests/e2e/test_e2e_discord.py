@@ -23,8 +23,6 @@ from cogs.ports import InboxQuery
 from engagement.models import ActionKind, ActionStatus, Platform
 from sandbox import ManualClock, SandboxServer
 
-pytestmark = pytest.mark.filterwarnings("ignore:The Result.tuples:DeprecationWarning")
-
 START = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)  # 09:00 in Paris: the digest is due
 ALICE = Member(900000000000000001, "Alice", brand=True)
 BOB = Member(900000000000000002, "Bob", brand=True)
