@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import statistics
 import time
 from datetime import UTC, datetime, timedelta
+from multiprocessing.connection import Connection
 
 import aiohttp
 
@@ -25,9 +27,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "sandbox",
         help="sandbox start time and XRPC requests/s on loopback",
         description=(
-            "Start the sandbox a few times (scenario build, records, routes, bind), then send N "
-            "authenticated getProfile/listNotifications requests with aiohttp at a fixed "
-            f"concurrency. Targets: start < {START_TARGET_S:g} s, >= {RATE_TARGET:g} requests/s."
+            "In a separate process, start the sandbox a few times (scenario build, records, "
+            "routes, bind), then send it N authenticated getProfile/listNotifications requests "
+            "from this process with aiohttp at a fixed concurrency. "
+            f"Targets: start < {START_TARGET_S:g} s, >= {RATE_TARGET:g} requests/s."
         ),
     )
     parser.add_argument("--n", type=int, default=5000, help="requests (default 5000)")
@@ -38,25 +41,38 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(handler=run)
 
 
-async def _time_start(scenario: str, clock: ManualClock) -> tuple[float, SandboxServer]:
-    began = time.perf_counter()
-    server = SandboxServer(scenario=scenario, seed=7, clock=clock, preroll=timedelta(hours=2))
-    await server.start()
-    return time.perf_counter() - began, server
+async def _serve(scenario: str, starts: int, conn: Connection) -> None:
+    clock = ManualClock(datetime.now(UTC))
+    timings: list[float] = []
+    server: SandboxServer | None = None
+    for _ in range(starts):
+        if server is not None:
+            await server.stop()
+        began = time.perf_counter()
+        server = SandboxServer(scenario=scenario, seed=7, clock=clock, preroll=timedelta(hours=2))
+        await server.start()
+        timings.append(time.perf_counter() - began)
+    assert server is not None
+    conn.send((server.url, server.bluesky_handle, timings))
+    await asyncio.get_running_loop().run_in_executor(None, conn.recv)  # until told to stop
+    await server.stop()
 
 
-async def _hammer(server: SandboxServer, n: int, concurrency: int) -> dict[str, float]:
+def _serve_process(scenario: str, starts: int, conn: Connection) -> None:
+    """Child process: time cold starts, then serve until the parent says stop."""
+    asyncio.run(_serve(scenario, starts, conn))
+
+
+async def _hammer(url: str, handle: str, n: int, concurrency: int) -> dict[str, float]:
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(connector=connector) as http:
-        login = {"identifier": server.bluesky_handle, "password": BLUESKY_APP_PASSWORD}
-        async with http.post(
-            f"{server.url}/xrpc/com.atproto.server.createSession", json=login
-        ) as resp:
+        login = {"identifier": handle, "password": BLUESKY_APP_PASSWORD}
+        async with http.post(f"{url}/xrpc/com.atproto.server.createSession", json=login) as resp:
             token = (await resp.json())["accessJwt"]
         headers = {"Authorization": f"Bearer {token}"}
         urls = [
-            f"{server.url}/xrpc/app.bsky.actor.getProfile?actor={server.bluesky_handle}",
-            f"{server.url}/xrpc/app.bsky.notification.listNotifications?limit=25",
+            f"{url}/xrpc/app.bsky.actor.getProfile?actor={handle}",
+            f"{url}/xrpc/app.bsky.notification.listNotifications?limit=25",
         ]
         latencies: list[float] = []
         errors = 0
@@ -90,19 +106,23 @@ async def run(args: argparse.Namespace) -> int:
         raise UserError(f"unknown scenario {args.scenario!r}; choose from {', '.join(SCENARIOS)}")
     if args.n < 20 or args.concurrency < 1 or args.starts < 1:
         raise UserError("--n must be >= 20, --concurrency and --starts >= 1")
-    clock = ManualClock(datetime.now(UTC))
-    starts: list[float] = []
-    server: SandboxServer | None = None
-    for _ in range(args.starts):
-        if server is not None:
-            await server.stop()
-        seconds, server = await _time_start(args.scenario, clock)
-        starts.append(seconds)
-    assert server is not None
+    # The server runs in its own process (as `engagebot sandbox` does), the client here.
+    context = multiprocessing.get_context("spawn")
+    parent, child = context.Pipe()
+    process = context.Process(
+        target=_serve_process, args=(args.scenario, args.starts, child), daemon=True
+    )
+    process.start()
     try:
-        load = await _hammer(server, args.n, args.concurrency)
+        if not await asyncio.get_running_loop().run_in_executor(None, parent.poll, 60):
+            raise UserError("the sandbox process did not start within 60 s")
+        url, handle, starts = parent.recv()
+        load = await _hammer(url, handle, args.n, args.concurrency)
     finally:
-        await server.stop()
+        parent.send("stop")
+        process.join(timeout=10)
+        if process.is_alive():
+            process.kill()
     result = {
         "benchmark": "sandbox",
         "scenario": args.scenario,

@@ -154,7 +154,7 @@ def add_write_routes(app: web.Application, store: Store, auth: Auth) -> None:
             subject = record["subject"]
             target = subject if isinstance(subject, str) else subject["uri"]
             for old in store.backlinks(did, collection, target):  # the PDS keeps only one
-                old.deleted = True
+                store.delete(old)
                 world.record_write(Platform.BLUESKY, "delete", old.uri)
             link = store.add_link(did, collection, key, record)
             world.record_write(
@@ -183,7 +183,7 @@ def add_write_routes(app: web.Application, store: Store, auth: Auth) -> None:
         headers = spend(_DELETE, did, 1)
         item = store.existing(at_uri(did, collection, rkey))
         if item is not None:
-            item.deleted = True
+            store.delete(item)
             world.record_write(Platform.BLUESKY, "delete", item.uri)
         return json_response({"commit": commit()}, headers=headers)
 

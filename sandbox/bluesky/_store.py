@@ -7,6 +7,7 @@ decided per request from the clock. Records the bot writes are added live.
 from __future__ import annotations
 
 import bisect
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -65,7 +66,7 @@ class Link:
     deleted: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Notice:
     """One notification for the brand."""
 
@@ -77,6 +78,11 @@ class Notice:
     record: dict[str, Any]
     at: datetime
     event: Event
+
+    @functools.cached_property
+    def indexed_at(self) -> str:
+        """``at`` as an atproto datetime string."""
+        return format_datetime(self.at)
 
 
 def _ref(post: Post) -> dict[str, str]:
@@ -114,6 +120,7 @@ class Store:
         self.by_seq: dict[int, Post | Link] = {}
         self.seen_at: datetime | None = None
         self.follows: dict[tuple[str, str], list[Link]] = {}
+        self.version = 0  # bumped by every write, so views can cache between writes
         for event in scenario.events:
             if event.platform is Platform.BLUESKY:
                 self._materialize(event)
@@ -229,6 +236,7 @@ class Store:
 
     # -- indexes ---------------------------------------------------------------------------
     def _add_post(self, post: Post) -> None:
+        self.version += 1
         self.posts[post.uri] = post
         self.by_author.setdefault(post.did, []).append(post)
         if post.parent is not None:
@@ -237,6 +245,7 @@ class Store:
             post.quoted.quotes.append(post)
 
     def _add_link(self, link: Link) -> None:
+        self.version += 1
         self.links[link.uri] = link
         self.by_author.setdefault(link.did, []).append(link)
         if link.collection == FOLLOW_NSID:
@@ -285,6 +294,11 @@ class Store:
         )
         self._add_link(link)
         return link
+
+    def delete(self, item: Post | Link) -> None:
+        """Delete a record."""
+        item.deleted = True
+        self.version += 1
 
     def existing(self, uri: str) -> Post | Link | None:
         """A live record at ``uri`` (scenario records count once visible)."""

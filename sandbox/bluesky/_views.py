@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sandbox._ids import format_datetime
@@ -18,6 +18,7 @@ class Views:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._created_at: dict[str, str] = {}
+        self._basic: dict[str, tuple[tuple[int, datetime], dict[str, Any]]] = {}
 
     # -- profiles ----------------------------------------------------------------------------
     def _created(self, persona: Persona) -> str:
@@ -42,7 +43,11 @@ class Views:
         return viewer
 
     def profile_basic(self, persona: Persona) -> dict[str, Any]:
-        """``app.bsky.actor.defs#profileViewBasic``."""
+        """``app.bsky.actor.defs#profileViewBasic`` (cached until the next write or tick)."""
+        key = (self.store.version, self.store.now())
+        cached = self._basic.get(persona.bsky_did)
+        if cached is not None and cached[0] == key:
+            return dict(cached[1])
         view: dict[str, Any] = {
             "did": persona.bsky_did,
             "handle": persona.bsky_handle,
@@ -55,7 +60,8 @@ class Views:
             view["avatar"] = (
                 f"https://cdn.bsky.app/img/avatar/plain/{persona.bsky_did}/sandbox@jpeg"
             )
-        return view
+        self._basic[persona.bsky_did] = (key, view)
+        return dict(view)
 
     def profile(self, persona: Persona) -> dict[str, Any]:
         """``app.bsky.actor.defs#profileView``."""
@@ -206,7 +212,7 @@ class Views:
             "reason": notice.reason,
             "record": notice.record,
             "isRead": seen is not None and notice.at <= seen,
-            "indexedAt": format_datetime(notice.at),
+            "indexedAt": notice.indexed_at,
             "labels": [],
         }
         if notice.reason_subject is not None:
