@@ -154,8 +154,10 @@ def test_classify_prefers_quote() -> None:
 
 def test_cursor_sweep_moves_since_id_only_at_the_end() -> None:
     first = parse_timeline(
-        {"data": [_tweet("30", "a")], "meta": {"newest_id": "30", "oldest_id": "20",
-                                                "next_token": "t1"}},
+        {
+            "data": [_tweet("30", "a")],
+            "meta": {"newest_id": "30", "oldest_id": "20", "next_token": "t1"},
+        },
         account_id=BRAND,
         now=NOW,
     )

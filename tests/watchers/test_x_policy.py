@@ -62,9 +62,8 @@ def test_affordable_page_size_never_exceeds_the_cap() -> None:
     assert policy.affordable_max_results(policy.state(0.0, NOW), per_item) == 47
     assert policy.affordable_max_results(policy.state(0.8, NOW), per_item) == 9
     assert policy.affordable_max_results(policy.state(0.9, NOW), per_item) is None
-    assert BudgetPolicy(cap_usd=100.0).affordable_max_results(
-        BudgetPolicy(cap_usd=100.0).state(0.0, NOW), per_item
-    ) == 100
+    roomy = BudgetPolicy(cap_usd=100.0)
+    assert roomy.affordable_max_results(roomy.state(0.0, NOW), per_item) == 100
     for spent in (0.0, 0.3, 0.77, 0.89):
         size = policy.affordable_max_results(policy.state(spent, NOW), per_item)
         assert size is None or spent + size * per_item <= 1.0 + 1e-9

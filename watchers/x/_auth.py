@@ -67,9 +67,7 @@ async def _token_request(
 ) -> TokenSet:
     headers: dict[str, str] = {}
     if client.client_secret:
-        headers["Authorization"] = aiohttp.encode_basic_auth(
-            client.client_id, client.client_secret
-        )
+        headers["Authorization"] = aiohttp.encode_basic_auth(client.client_id, client.client_secret)
     else:
         form = {**form, "client_id": client.client_id}
     try:
