@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from cogs.alerts import AlertsCog
 from cogs.digest import DigestCog
 from cogs.inbox import InboxCog
 from cogs.render import summary_embed
-from engagement.models import Platform
+from engagement.models import ActionKind, ActionRecord, ActionStatus, Platform
 from sandbox import ManualClock, SandboxServer
 
 START = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
@@ -213,3 +214,46 @@ async def test_webhook_only_mode_posts_the_digest_once(h: DiscordHarness) -> Non
                 "https://example.com/x", await service.digest(h.bot.clock()), session
             )
     assert (await h.state())["discord"]["rejected"] == []
+
+
+async def test_an_answer_made_on_the_platform_updates_the_card_after_a_poll(
+    h: DiscordHarness,
+) -> None:
+    cog = h.bot.get_cog("DigestCog")
+    assert isinstance(cog, DigestCog)
+    posted = await cog.post_scheduled()
+    assert posted is not None
+    service = _service(h)
+    page = await service.digest(h.bot.clock())
+    first = page.cards[0]
+    # What bot/bluesky/_answered.py records when the brand answered in the Bluesky app.
+    async with service.db.unit_of_work() as uow:
+        await uow.actions.begin(
+            ActionRecord(
+                idempotency_key="bluesky:platform-answer:test",
+                kind=ActionKind.ANSWERED,
+                status=ActionStatus.CONFIRMED,
+                actor_id="platform",
+                actor_name="Bluesky app",
+                created_at=h.bot.clock(),
+                platform=first.item.platform,
+                interaction_id=first.item.external_id,
+                text="Answered in the app",
+                completed_at=h.bot.clock(),
+            )
+        )
+        await uow.commit()
+    outcome = next(iter(h.bot.last_outcomes.values()))
+    outcome = replace(outcome, platform=first.item.platform, new_items=())
+    patch = "PATCH /api/v10/channels/:channel_id/messages/:message_id"
+    await h.bot.on_poll_outcome(outcome)
+    edits = (await h.state())["requests"].get(patch, 0)
+    assert edits == 1
+    await h.bot.on_poll_outcome(outcome)  # nothing changed since: no second edit
+    assert (await h.state())["requests"].get(patch, 0) == edits
+    messages = {m["id"]: m for m in (await h.state())["discord"]["messages"]}
+    card = messages[str(posted.card_ids[0])]
+    status = {f["name"]: f["value"] for f in card["embeds"][0]["fields"]}["Status"]
+    assert status.startswith("✅ Answered by Bluesky app")
+    others = [messages[str(i)] for i in posted.card_ids[1:]]
+    assert not any(m["edited_timestamp"] for m in others)
