@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import aiohttp
+import httpx
 import pytest
 from atproto import AsyncClient, models
 from atproto_client.exceptions import BadRequestError, RateLimitExceededError, UnauthorizedError
@@ -217,3 +218,26 @@ async def test_access_token_expiry_refresh_and_revocation(
         ) as resp:
             assert resp.status == 400
             assert (await resp.json())["error"] == "InvalidToken"
+
+
+async def test_faults_reach_the_sdk(
+    live_sandbox: SandboxServer, bsky: MakeClient, http: aiohttp.ClientSession
+) -> None:
+    from atproto_client.exceptions import NetworkError
+
+    client = await _login(live_sandbox, bsky)
+    endpoint = "app.bsky.notification.listNotifications"
+    faults = f"{live_sandbox.url}/_sandbox/faults"
+    await http.post(faults, json={"endpoint": endpoint, "status": 502})
+    with pytest.raises(NetworkError):
+        await client.app.bsky.notification.list_notifications()
+    await http.post(faults, json={"endpoint": endpoint, "malformed": True})
+    with pytest.raises(ValueError, match="EOF while parsing"):  # truncated JSON
+        await client.app.bsky.notification.list_notifications()
+    await http.post(faults, json={"endpoint": endpoint, "drop": True})
+    with pytest.raises(httpx.RemoteProtocolError):  # the SDK lets httpx's error through
+        await client.app.bsky.notification.list_notifications()
+    page = await client.app.bsky.notification.list_notifications()  # faults used up
+    assert page.notifications
+    log = [e.status for e in live_sandbox.world.request_log if e.endpoint == endpoint]
+    assert log[-4:] == [502, 200, 0, 200]
