@@ -106,8 +106,9 @@ class XMentionsWatcher:
                 posts=page.posts, included_posts=page.included_posts, users=page.users
             )
         fresh = self._reads.fresh
+        unnamed = page.posts - len(page.post_ids)  # items without an id: billed, to be safe
         return self.prices.mentions_cost(
-            posts=fresh(now, "post", page.post_ids),
+            posts=fresh(now, "post", page.post_ids) + unnamed,
             included_posts=fresh(now, "post", page.included_ids),
             users=fresh(now, "user", page.user_ids),
         )
