@@ -48,6 +48,15 @@ class ItemsCog(commands.Cog, name=ITEMS_COG):
         self, interaction: discord.Interaction[Any], action: str, platform: Platform, ref: str
     ) -> None:
         """Run one card action for the presser (the role is checked first)."""
+        try:
+            await self._handle(interaction, action, platform, ref)
+        except Exception:
+            log.exception("%s on %s:%s failed", action, platform.value, ref)
+            await tell(interaction, "Something went wrong; nothing more was done. Try again.")
+
+    async def _handle(
+        self, interaction: discord.Interaction[Any], action: str, platform: Platform, ref: str
+    ) -> None:
         config = await self.service.get_config()
         if await refuse_without_role(interaction, config.brand_role):
             return

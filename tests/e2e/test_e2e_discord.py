@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from _discord_env import DIGEST_CHANNEL_ID, settings_for
 from _discord_harness import DiscordHarness, Member
@@ -367,3 +368,27 @@ async def test_french_and_english_cards_and_drafts(world: World) -> None:
             drafts = [f["value"] for f in note["embeds"][0]["fields"]]
             assert len(drafts) == 3
             assert any(w in " ".join(drafts).lower() for w in words), (lang, drafts)
+
+
+async def test_a_platform_failure_is_reported_and_the_item_stays_open(world: World) -> None:
+    async with world.harness() as h:
+        await polled(h)
+        _, cards, _ = await post_digest(h)
+        card, external_id = card_for(cards, Platform.BLUESKY, "reply")
+        async with aiohttp.ClientSession() as http:
+            fault = {"endpoint": "com.atproto.repo.createRecord", "count": 10, "status": 503}
+            async with http.post(f"{world.sb.url}/_sandbox/faults", json=fault) as resp:
+                assert resp.status == 200
+        await reply_through_modal(h, ALICE, card, "Merci, on regarde !")
+        state = await h.state()
+        assert [w for w in state["written"] if w["type"] == "post"] == []
+        note = [m for m in state["discord"]["messages"] if m["via"] == "followup"][-1]
+        assert note["flags"] & 64
+        assert note["content"].startswith("Posting failed")
+        service = service_of(h)
+        again = await service.card((Platform.BLUESKY, external_id), world.clock.now())
+        assert again is not None
+        assert again.state.status.value == "open"
+        async with service.db.unit_of_work() as uow:
+            actions = await uow.actions.for_interaction(Platform.BLUESKY, external_id)
+        assert [a.status for a in actions] == [ActionStatus.FAILED]
