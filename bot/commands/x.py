@@ -117,6 +117,7 @@ async def _budget(args: argparse.Namespace) -> int:
     settings = load_settings(Settings)
     db = Database(settings.database_url)
     try:
+        await db.upgrade()
         state = await x_budget_state(settings, db, datetime.now(UTC))
     finally:
         await db.dispose()
