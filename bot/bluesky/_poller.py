@@ -67,6 +67,7 @@ class BlueskyPoller:
         self._more = False
         self._last_answered_check: datetime | None = None
         self._feed_supported = True
+        self._stopped: str | None = None
 
     @property
     def name(self) -> str:
@@ -79,6 +80,8 @@ class BlueskyPoller:
         Raises:
             PollerStoppedError: The account's credentials are dead (alerted once).
         """
+        if self._stopped is not None:
+            raise PollerStoppedError(self._stopped)
         now = self._clock()
         before = self.session.request.total
         try:
@@ -187,6 +190,7 @@ class BlueskyPoller:
         return self.session.known_did or self.session.handle
 
     async def _stop(self, message: str) -> None:
+        self._stopped = message
         log.error("%s: %s", self.name, message)
         await self._alerts.platform_alert(Platform.BLUESKY, self._account_id(), message)
         async with self._db.unit_of_work() as uow:
