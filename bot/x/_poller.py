@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.polling import PollerStoppedError
+from bot.x._notices import Notices
 from engagement.models import Account, Cursor, Platform
 from engagement.ports import Alerts, PollOutcome
 from storage import Database
@@ -78,9 +79,8 @@ class XMentionsPoller:
         self.base_interval_s = base_interval_s
         self.clock = clock
         self.probe_interval_s = probe_interval_s
-        self.credits_paused = False
+        self.notices = Notices(db, watcher.user_id)
         self.last_budget: BudgetState | None = None
-        self._alerted_budget_month: datetime | None = None
         self._next_token: str | None = None
         self._restored = False
         self._wait_until: datetime | None = None
@@ -146,8 +146,8 @@ class XMentionsPoller:
         except XAuthError as exc:
             await self._stop(now, exc)
             raise PollerStoppedError(str(exc)) from exc
-        if self.credits_paused:
-            self.credits_paused = False
+        if self.notices.credits_paused:
+            await self.notices.set_credits_paused(False, now)
             await self.alerts.platform_alert(
                 Platform.X, self.account_id, "X credits are available again: watching resumed."
             )
@@ -174,6 +174,7 @@ class XMentionsPoller:
             saved = await uow.cursors.get(Platform.X, self.account_id, RATE_LIMIT_STREAM)
             await uow.accounts.upsert(Account(Platform.X, self.account_id, self.handle))
             await uow.commit()
+        await self.notices.load()
         if saved is not None and saved.value:
             reset = datetime.fromisoformat(saved.value)
             if reset > now:
@@ -219,9 +220,9 @@ class XMentionsPoller:
             log.exception("could not record the cost of an X read")
 
     async def _budget_reached(self, now: datetime, budget: BudgetState) -> PollOutcome:
-        month = budget.month_start
-        if self._alerted_budget_month != month:
-            self._alerted_budget_month = month
+        month = budget.month_start.strftime("%Y-%m")
+        if self.notices.budget_month != month:
+            await self.notices.set_budget_month(month, now)
             await self.alerts.platform_alert(
                 Platform.X,
                 self.account_id,
@@ -250,8 +251,8 @@ class XMentionsPoller:
         return self._outcome(now, 1, note=f"rate limited until {exc.retry_at.isoformat()}")
 
     async def _credits_depleted(self, now: datetime, exc: XCreditsDepletedError) -> PollOutcome:
-        if not self.credits_paused:
-            self.credits_paused = True
+        if not self.notices.credits_paused:
+            await self.notices.set_credits_paused(True, now)
             await self.alerts.platform_alert(
                 Platform.X,
                 self.account_id,

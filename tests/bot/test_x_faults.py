@@ -187,6 +187,14 @@ async def test_credits_depleted_pauses_alerts_once_and_resumes(
             assert (await poller.poll_once()).note == "credits depleted"
         assert len(alerts.messages) == 1
         assert "depleted" in alerts.messages[0]
+    finally:
+        await x.close()
+    # Restarted while paused: still depleted, still no second alert.
+    x = await open_x(launch_day, db, clock)
+    try:
+        poller = x.poller(alerts)
+        assert (await poller.poll_once()).note == "credits depleted"
+        assert len(alerts.messages) == 1
         await control(launch_day, "/_sandbox/x/credits", {"add_usd": 50})
         clock.advance(timedelta(minutes=15))
         outcomes, faults = await catch_up(poller)

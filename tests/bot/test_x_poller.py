@@ -126,6 +126,11 @@ async def test_budget_cap_stops_under_the_cap_and_alerts_once(
         budget = await x_budget_state(x.settings, db, clock.now())
     finally:
         await x.close()
+    restarted = await open_x(launch_day, db, clock, x_monthly_budget_usd=cap)
+    try:  # a restart neither calls X nor repeats the alert
+        assert (await restarted.poller(alerts).poll_once()).note == "budget reached"
+    finally:
+        await restarted.close()
     state = await sandbox_state(launch_day)
     assert state["requests"][MENTIONS] == requests_at_cap
     assert 0 < state["x_cost_usd"] <= cap
