@@ -7,8 +7,8 @@ import asyncio
 import importlib
 import logging
 import sys
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Protocol
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any, Protocol
 
 from bot.errors import UserError
 from bot.settings import SettingsError
@@ -24,7 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "sandbox",
 )
 
-Handler = Callable[[argparse.Namespace], Awaitable[int]]
+Handler = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
 
 
 class _CommandModule(Protocol):
@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        module: _CommandModule = importlib.import_module(f"bot.commands.{name}")  # type: ignore[assignment]
+        module: _CommandModule = importlib.import_module(f"bot.commands.{name}")
         module.register(subparsers)
     return parser
 
