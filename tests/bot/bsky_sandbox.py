@@ -6,6 +6,7 @@ import os
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -130,16 +131,17 @@ async def outage_fixture(clock: ManualClock) -> AsyncIterator[SandboxServer]:
         yield sb
 
 
-@pytest.fixture(name="db")
-async def db_fixture(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'bsky.db'}")
-    await database.upgrade()
-    yield database
-    await database.dispose()
-
-
-@pytest.fixture(name="pg_db")
-async def pg_db_fixture() -> AsyncIterator[Database]:
+@asynccontextmanager
+async def open_db(kind: str, tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated database: SQLite in ``tmp_path``, or a fresh PostgreSQL schema (or skip)."""
+    if kind == "sqlite":
+        database = Database(f"sqlite+aiosqlite:///{tmp_path / 'bsky.db'}")
+        await database.upgrade()
+        try:
+            yield database
+        finally:
+            await database.dispose()
+        return
     url = os.environ.get("ENGAGEBOT_TEST_POSTGRES_URL")
     if not url:
         pytest.skip("ENGAGEBOT_TEST_POSTGRES_URL is not set")
@@ -157,3 +159,15 @@ async def pg_db_fixture() -> AsyncIterator[Database]:
         await database.dispose()
         await conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
         await conn.close()
+
+
+@pytest.fixture(name="db")
+async def db_fixture(tmp_path: Path) -> AsyncIterator[Database]:
+    async with open_db("sqlite", tmp_path) as database:
+        yield database
+
+
+@pytest.fixture(name="pg_db")
+async def pg_db_fixture(tmp_path: Path) -> AsyncIterator[Database]:
+    async with open_db("postgres", tmp_path) as database:
+        yield database

@@ -163,3 +163,25 @@ async def test_answers_made_in_the_bluesky_app_close_items(
                 assert action.result_id.startswith("at://")
                 found.add(entry["id"])
     assert found == answered
+
+
+async def test_a_long_catch_up_spans_cycles_and_loses_nothing_arriving_meanwhile(
+    launch_day: SandboxServer, db: Database, clock: ManualClock
+) -> None:
+    advance(clock, 6)
+    bsky = open_bluesky(launch_day, db, clock)
+    try:
+        poller = bsky.pollers[0]
+        poller.watcher.page_size = 40
+        poller.watcher.max_pages = 2  # 80 notifications per cycle at most
+        first = await poller.poll_once()
+        assert first.inserted == 80
+        assert first.note == "catching up"
+        assert poller.next_delay(first) == 0.0
+        advance(clock, 2)  # more traffic lands on top while the catch-up goes on
+        outcomes, faults = await catch_up(poller)
+    finally:
+        await bsky.aclose()
+    assert faults == []
+    assert sum(o.note == "catching up" for o in outcomes) >= 3
+    assert await stored(db) == generated(await sandbox_state(launch_day))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,9 +15,9 @@ from bsky_sandbox import (
     catch_up,
     clock_fixture,  # noqa: F401 - fixture
     control,
-    db_fixture,  # noqa: F401 - fixture
     launch_day_fixture,  # noqa: F401 - fixture
     open_bluesky,
+    open_db,
     sandbox_state,
 )
 
@@ -59,19 +60,20 @@ class World:
         return sum((await sandbox_state(self.sb))["requests"].values())
 
 
-@pytest.fixture
+@pytest.fixture(params=["sqlite", "postgres"])
 async def world(
-    launch_day: SandboxServer, db: Database, clock: ManualClock
+    request: pytest.FixtureRequest, launch_day: SandboxServer, clock: ManualClock, tmp_path: Path
 ) -> AsyncIterator[World]:
-    advance(clock, 6)
-    bsky = open_bluesky(launch_day, db, clock)
-    outcomes, faults = await catch_up(bsky.pollers[0])
-    assert faults == []
-    items = [item for o in outcomes for item in o.new_items]
-    try:
-        yield World(launch_day, db, bsky, items)
-    finally:
-        await bsky.aclose()
+    async with open_db(request.param, tmp_path) as db:
+        advance(clock, 6)
+        bsky = open_bluesky(launch_day, db, clock)
+        try:
+            outcomes, faults = await catch_up(bsky.pollers[0])
+            assert faults == []
+            items = [item for o in outcomes for item in o.new_items]
+            yield World(launch_day, db, bsky, items)
+        finally:
+            await bsky.aclose()
 
 
 async def _record(world: World, uri: str) -> dict[str, Any]:
