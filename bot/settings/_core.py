@@ -27,6 +27,7 @@ class CoreSettings(BaseSettings):
         env_file=".env",
         env_file_encoding="utf-8",
         extra="ignore",
+        env_ignore_empty=True,  # `ENGAGEBOT_X=` (as in .env.example) means "not set"
         validate_default=True,
     )
 
