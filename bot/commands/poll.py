@@ -39,6 +39,7 @@ def _configure_logging(level: str) -> None:
         logging.basicConfig(
             level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))  # one line per request
 
 
 def _summary(name: str, outcome: PollOutcome) -> str:

@@ -43,8 +43,9 @@ def settings_for(sb: SandboxServer, **extra: Any) -> Settings:
     return Settings(_env_file=None, **fields)  # type: ignore[call-arg]
 
 
-async def sandbox_state(sb: SandboxServer) -> dict[str, Any]:
-    async with aiohttp.ClientSession() as http, http.get(f"{sb.url}/_sandbox/state?log=0") as r:
+async def sandbox_state(sb: SandboxServer, *, log: bool = False) -> dict[str, Any]:
+    query = "" if log else "?log=0"
+    async with aiohttp.ClientSession() as http, http.get(f"{sb.url}/_sandbox/state{query}") as r:
         assert r.status == 200
         state: dict[str, Any] = await r.json()
         return state

@@ -35,7 +35,7 @@ async def _exact_set(sb: SandboxServer, database: Database, clock: ManualClock) 
             outcomes, faults = await catch_up(poller)
             assert faults == []
             inserted += sum(o.inserted for o in outcomes)
-        state = await sandbox_state(sb)
+        state = await sandbox_state(sb, log=True)
     finally:
         await bsky.aclose()
     expected = generated(state)
@@ -47,7 +47,9 @@ async def _exact_set(sb: SandboxServer, database: Database, clock: ManualClock) 
     kinds = Counter(kind for _, kind in expected)
     assert set(kinds) == {"mention", "reply", "quote", "like", "repost", "follow"}
     assert state["sessions_created"] == 1
-    assert "seenAt" not in str(state.get("request_log", ""))
+    listed = [e["path"] for e in state["request_log"] if e["endpoint"] == LIST]
+    assert listed
+    assert all("limit=100" in path and "seenAt" not in path for path in listed)
 
 
 async def test_launch_day_exact_set_sqlite(
