@@ -15,6 +15,7 @@ from bot.settings import SettingsError
 
 # Each module in bot/commands registers one sub-command. Order is the --help order.
 COMMAND_MODULES: tuple[str, ...] = (
+    "demo",
     "db",
     "bench",
     "x",
