@@ -24,4 +24,5 @@ LLM_API_KEY = "sandbox-llm-key"
 LLM_MODEL = "sandbox-model"
 DISCORD_BOT_TOKEN = "sandbox-discord-bot-token"
 DISCORD_WEBHOOK_ID = "1300000000000000001"
-DISCORD_WEBHOOK_TOKEN = "sandbox-webhook-token"
+# Discord webhook tokens are 68 characters of [A-Za-z0-9_-]; discord.py checks for 60+.
+DISCORD_WEBHOOK_TOKEN = "sandbox-webhook-token-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHI"

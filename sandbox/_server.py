@@ -64,6 +64,8 @@ class SandboxServer:
         speed: Scenario seconds per real second for the default clock.
         preroll: How much of the scenario has already happened at start (default: one hour
             with the default clock, nothing with a given clock).
+        x_credits_usd: X API credits before billable calls get 402 ``CreditsDepleted``
+            (``None``: unlimited).
     """
 
     def __init__(
@@ -75,6 +77,7 @@ class SandboxServer:
         port: int = 0,
         speed: float = DEFAULT_SPEED,
         preroll: timedelta | None = None,
+        x_credits_usd: float | None = None,
     ) -> None:
         self.scenario = build_scenario(scenario, seed) if isinstance(scenario, str) else scenario
         if preroll is None:
@@ -83,6 +86,7 @@ class SandboxServer:
         # Tokens and rate-limit windows follow a given clock, else real time (see World).
         auth_clock = None if clock is not None else _real_now
         self.world = World(self.scenario, self.clock, self.clock.now() - preroll, auth_clock)
+        self.world.x_credits_usd = x_credits_usd
         self.host = host
         self.port = port
         self._runner: web.AppRunner | None = None
@@ -154,7 +158,11 @@ class SandboxServer:
     @property
     def discord_webhook_url(self) -> str:
         """An execute-webhook URL the Discord recorder accepts."""
-        return f"{self.url}/api/webhooks/{creds.DISCORD_WEBHOOK_ID}/{creds.DISCORD_WEBHOOK_TOKEN}"
+        # The discord.com/api/webhooks/ID/TOKEN shape lets discord.Webhook.from_url parse it.
+        return (
+            f"{self.url}/discord.com/api/webhooks/"
+            f"{creds.DISCORD_WEBHOOK_ID}/{creds.DISCORD_WEBHOOK_TOKEN}"
+        )
 
     @property
     def bluesky_handle(self) -> str:

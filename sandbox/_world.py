@@ -81,6 +81,7 @@ class World:
         self.sessions_created = 0
         self.written: list[dict[str, Any]] = []
         self.x_cost_usd = 0.0
+        self.x_credits_usd: float | None = None
         self.request_log: deque[RequestLogEntry] = deque(maxlen=_LOG_LIMIT)
         self.faults: dict[str, deque[Fault]] = {}
         self.ground_truth: dict[str, GroundTruth] = {"x": self._x_ground_truth}

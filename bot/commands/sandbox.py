@@ -34,6 +34,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help=f"scenario seconds per real second (default {DEFAULT_SPEED:g}: a day in 2 minutes)",
     )
     parser.add_argument(
+        "--x-credits",
+        type=float,
+        default=None,
+        metavar="USD",
+        help="X API credits before calls get 402 CreditsDepleted (default: unlimited)",
+    )
+    parser.add_argument(
         "--print-env",
         action="store_true",
         help="print the export ENGAGEBOT_...=... lines for this host/port and exit",
@@ -49,7 +56,12 @@ def _server(args: argparse.Namespace) -> SandboxServer:
     if args.speed <= 0:
         raise UserError("--speed must be positive")
     return SandboxServer(
-        scenario=args.scenario, seed=args.seed, host=args.host, port=args.port, speed=args.speed
+        scenario=args.scenario,
+        seed=args.seed,
+        host=args.host,
+        port=args.port,
+        speed=args.speed,
+        x_credits_usd=args.x_credits,
     )
 
 

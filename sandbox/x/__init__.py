@@ -38,11 +38,11 @@ __all__ = [
 def register(app: web.Application, world: World) -> None:
     """Add the X routes to ``app`` and the ``x`` key to ``/_sandbox/state``.
 
-    The credit budget comes from ``world.x_credits_usd`` when the core sets it (``None``: no
-    budget); ``POST /_sandbox/x/credits`` changes it at run time.
+    The credit budget comes from ``world.x_credits_usd`` (``SandboxServer(x_credits_usd=…)``,
+    ``engagebot sandbox --x-credits``; ``None``: no budget); ``POST /_sandbox/x/credits``
+    changes it at run time.
     """
-    credits = getattr(world, "x_credits_usd", None)
-    state = XState(world, credits_usd=credits if isinstance(credits, int | float) else None)
+    state = XState(world, credits_usd=world.x_credits_usd)
     app[X_STATE] = state
     add_read_routes(app)
     add_write_routes(app)

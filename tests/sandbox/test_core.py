@@ -107,7 +107,9 @@ def test_env_points_at_the_server(sandbox: SandboxServer) -> None:
     assert env["ENGAGEBOT_BLUESKY_SERVICE"] == sandbox.url
     assert env["ENGAGEBOT_X_API_BASE"] == sandbox.url
     assert env["ENGAGEBOT_LLM_BASE_URL"] == f"{sandbox.url}/v1"
-    assert env["ENGAGEBOT_DISCORD_WEBHOOK_URL"].startswith(f"{sandbox.url}/api/webhooks/")
+    assert env["ENGAGEBOT_DISCORD_WEBHOOK_URL"].startswith(
+        f"{sandbox.url}/discord.com/api/webhooks/"
+    )
     assert all(key.startswith("ENGAGEBOT_") and value for key, value in env.items())
 
 

@@ -10,7 +10,6 @@ import aiohttp
 import discord
 import pytest
 from discord.http import Route
-from yarl import URL
 
 from sandbox import SandboxServer
 from sandbox import _credentials as creds
@@ -23,9 +22,8 @@ def discord_base(sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch) -> San
 
 
 def _webhook(sb: SandboxServer, session: aiohttp.ClientSession) -> discord.Webhook:
-    # discord.py's own parse of the ids; requests go to Route.BASE + /webhooks/{id}/{token}.
-    *_, webhook_id, token = URL(sb.discord_webhook_url).parts
-    return discord.Webhook.partial(int(webhook_id), token, session=session)
+    # discord.py's own parse of the URL; requests go to Route.BASE + /webhooks/{id}/{token}.
+    return discord.Webhook.from_url(sb.discord_webhook_url, session=session)
 
 
 async def _recorded(http: aiohttp.ClientSession, sb: SandboxServer) -> dict[str, Any]:
