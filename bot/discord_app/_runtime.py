@@ -9,15 +9,13 @@ from bot.discord_app._app import Runtime
 from bot.discord_app._config import ConfigStore
 from bot.discord_app._locations import JsonLocationStore
 from bot.discord_app._service import TeamInbox
+from bot.drafting import build_drafter, voice_from_settings
 from bot.pollers import build_pollers, build_publisher, close_pollers
 from bot.settings import Settings
 from bot.x import x_budget_state, x_configured
 from cogs.ports import TeamConfig
-from engagement.drafting import Formality, Tone, Voice
 from engagement.ports import Alerts
 from storage import Database
-from watchers.drafter import Drafter
-from watchers.llm import LLMClient
 from watchers.x import BudgetState
 
 CONFIG_FILE = "team-config.json"
@@ -35,19 +33,6 @@ def team_config_from(settings: Settings) -> TeamConfig:
         large_account_followers=settings.large_account_followers,
         voice_tone=settings.voice_tone,
         topics=tuple(t.strip() for t in settings.topics.split(",") if t.strip()),
-    )
-
-
-def voice_from(settings: Settings) -> Voice:
-    """The brand's voice from the settings."""
-    return Voice(
-        tone=Tone(settings.voice_tone),
-        formality=Formality(settings.voice_formality),
-        emoji=settings.voice_emoji,
-        signoff=settings.voice_signoff,
-        avoid_words=Voice.parse_avoid_words(settings.voice_avoid_words),
-        guide=settings.voice_guide,
-        brand_name=settings.brand_name,
     )
 
 
@@ -77,14 +62,7 @@ async def open_runtime(
     db = Database(settings.database_url)
     await db.upgrade()
     pollers = await build_pollers(settings, db, alerts, clock=clock)
-    llm = None
-    if settings.llm_base_url and settings.llm_model:
-        llm = LLMClient(
-            settings.llm_base_url,
-            settings.llm_model,
-            api_key=settings.llm_api_key,
-            timeout_s=settings.llm_timeout_s,
-        )
+    drafter, llm = build_drafter(settings)
     state_dir = settings.discord_state_dir
 
     async def budget(now: datetime) -> str | None:
@@ -93,9 +71,9 @@ async def open_runtime(
     service = TeamInbox(
         db,
         build_publisher(db, pollers, clock=clock),
-        Drafter(llm),
+        drafter,
         ConfigStore(state_dir / CONFIG_FILE, team_config_from(settings)),
-        voice=voice_from(settings),
+        voice=voice_from_settings(settings),
         creator_followers=settings.creator_min_followers,
         section_cap=settings.digest_section_cap,
         budget=budget if x_configured(settings) else None,
