@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from bot.bluesky._answered import STREAM as ANSWERED_STREAM
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 
 STREAM = "notifications"
 _MAX_RATE_LIMIT_WAIT = timedelta(minutes=15)
+_RECENT = 5_000
 
 
 class BlueskyPoller:
@@ -68,6 +70,7 @@ class BlueskyPoller:
         self._last_answered_check: datetime | None = None
         self._feed_supported = True
         self._stopped: str | None = None
+        self._recent: OrderedDict[str, None] = OrderedDict()  # URIs known to be stored
 
     @property
     def name(self) -> str:
@@ -110,6 +113,7 @@ class BlueskyPoller:
                 await uow.cursors.set(answered_cursor)
                 await record_answers(uow, replies, now)
             await uow.commit()
+        self._remember(r.external_id for r in result.records)
         self._more = result.more
         if result.skipped:
             log.warning("%s: %d malformed notification(s) skipped", self.name, result.skipped)
@@ -146,8 +150,21 @@ class BlueskyPoller:
         self._registered = True
 
     async def _known(self, uris: Sequence[str]) -> set[str]:
+        """Which of ``uris`` are stored: the recent ones from memory, the rest from the DB."""
+        unsure = [uri for uri in uris if uri not in self._recent]
+        if not unsure:
+            return set(uris)
         async with self._db.unit_of_work() as uow:
-            return set(uris) & await uow.interactions.external_ids(Platform.BLUESKY)
+            stored = set(unsure) & await uow.interactions.external_ids(Platform.BLUESKY)
+        self._remember(stored)
+        return (set(uris) - set(unsure)) | stored
+
+    def _remember(self, uris: Iterable[str]) -> None:
+        for uri in uris:
+            self._recent[uri] = None
+            self._recent.move_to_end(uri)
+        while len(self._recent) > _RECENT:
+            self._recent.popitem(last=False)
 
     async def _own_replies(self, now: datetime, busy: bool) -> tuple[list[BrandReply], str | None]:
         """Read the brand's replies when due: on the slow timer, or after a busy cycle."""

@@ -15,7 +15,7 @@ a write resent after a crash finds the record it already created.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.publishing import ActionLedger, Clock, text_digest, utc_now
@@ -62,14 +62,22 @@ class BlueskyPublisher:
         ledger: The record-before-send / confirm-after runner.
         writers: One writer per brand account (sessions are started on first use).
         clock: The current time (UTC).
+        language: Guesses a reply's language (``fr``, ``en``…, ``None`` when unsure) for its
+            ``langs``; the item's own language is used when it returns ``None``.
     """
 
     def __init__(
-        self, ledger: ActionLedger, writers: Sequence[BlueskyWriter], *, clock: Clock = utc_now
+        self,
+        ledger: ActionLedger,
+        writers: Sequence[BlueskyWriter],
+        *,
+        clock: Clock = utc_now,
+        language: Callable[[str], str | None] = guess_language,
     ) -> None:
         self._ledger = ledger
         self._writers = list(writers)
         self._clock = clock
+        self._language = language
 
     async def _by_did(self) -> dict[str, BlueskyWriter]:
         found: dict[str, BlueskyWriter] = {}
@@ -128,7 +136,7 @@ class BlueskyPublisher:
                 suggestion="reply to one of their posts instead",
             )
         key = f"bluesky:reply:{item.account_id}:{item.external_id}:{text_digest(text)}"
-        language = guess_language(text) or item.language
+        language = self._language(text) or item.language
         known = {item.author.handle.lower(): item.author.platform_id}
         # The thread root: the item's own root if it is a reply, else the item itself; the
         # writer looks it up when a CID is missing.

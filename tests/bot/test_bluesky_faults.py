@@ -183,3 +183,47 @@ async def test_dead_credentials_stop_one_account_with_one_alert_and_others_go_on
     assert account == "ghost-account.bsky.social"
     assert "cannot log in" in message
     assert "wrong-pass-word" not in message
+
+
+class _HideOnce(httpx.AsyncBaseTransport):
+    """Forwards to the sandbox, hiding one recent notification from the first page once.
+
+    This is what a late-indexed notification looks like: it shows up later, *behind* the
+    newest one already stored.
+    """
+
+    def __init__(self) -> None:
+        self._inner = httpx.AsyncHTTPTransport()
+        self.hidden: str | None = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self._inner.handle_async_request(request)
+        if self.hidden is not None or not request.url.path.endswith(LIST):
+            return response
+        body: dict[str, Any] = json.loads(await response.aread())
+        self.hidden = body["notifications"].pop(2)["uri"]
+        return httpx.Response(
+            200, json=body, headers={"content-type": "application/json"}, request=request
+        )
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+async def test_a_late_indexed_notification_behind_the_watermark_is_picked_up(
+    launch_day: SandboxServer, db: Database, clock: ManualClock
+) -> None:
+    advance(clock, 3)
+    transport = _HideOnce()
+    bsky = open_bluesky(launch_day, db, clock, transport=transport)
+    try:
+        poller = bsky.pollers[0]
+        await poller.poll_once()
+        assert transport.hidden is not None
+        assert transport.hidden not in {i for i, _ in await stored(db)}
+        late = await poller.poll_once()
+    finally:
+        await bsky.aclose()
+        await transport.aclose()
+    assert [r.external_id for r in late.new_items] == [transport.hidden]
+    assert await stored(db) == generated(await sandbox_state(launch_day))
