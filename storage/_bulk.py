@@ -6,8 +6,8 @@ are stored exactly as the ORM would store them) and handed to the driver in bulk
 
 * SQLite: ``executemany`` of the compiled statement (one C loop in the sqlite3 module). New
   interaction rows are found by id, since SQLite has one writer and ids only grow.
-* PostgreSQL: ``executemany`` (pipelined by asyncpg) for upserts; new interactions with
-  ``INSERT … SELECT FROM unnest($1::…[], …) ON CONFLICT DO NOTHING RETURNING …``.
+* PostgreSQL: one ``INSERT … SELECT FROM unnest($1::…[], …) ON CONFLICT …`` per chunk (with
+  ``RETURNING`` to learn which interactions are new).
 
 Large batches are cut in chunks and pipelined: a worker thread converts the next chunk while
 the database writes the current one (sqlite3 and the PostgreSQL server both run outside the
@@ -68,9 +68,12 @@ def _sqlite_insert_ignore(table: Table, keys: tuple[str, ...]) -> Insert:
 
 
 @lru_cache(maxsize=64)
-def _unnest_sql(
-    table: Table, dialect: Dialect, names: tuple[str, ...], keys: tuple[str, ...]
-) -> str:
+def _unnest_sql(table: Table, dialect: Dialect, names: tuple[str, ...], conflict: str) -> str:
+    """``INSERT INTO table (names) SELECT … FROM unnest($1::…[], …) <conflict>``.
+
+    One statement for a whole chunk: PostgreSQL receives one array per column instead of one
+    protocol round per row.
+    """
     arrays, selected = [], []
     for position, name in enumerate(names, start=1):
         type_ = table.c[name].type.dialect_impl(dialect)
@@ -84,9 +87,20 @@ def _unnest_sql(
     return (
         f"INSERT INTO {table.name} ({column_list}) "
         f"SELECT {', '.join(selected)} FROM unnest({', '.join(arrays)}) AS u({column_list}) "
-        f"ON CONFLICT ({', '.join(keys)}) DO NOTHING "
-        f"RETURNING {', '.join(keys)}"
+        f"{conflict}"
     )
+
+
+def _conflict_clause(sql: str) -> str:
+    """The ``ON CONFLICT …`` tail of a compiled ``INSERT … VALUES … ON CONFLICT …``."""
+    position = sql.find(" ON CONFLICT ")
+    if position < 0:
+        raise ValueError("the statement has no ON CONFLICT clause")
+    return sql[position + 1 :]
+
+
+def _arrays(rows: Sequence[tuple[Any, ...]]) -> tuple[list[Any], ...]:
+    return tuple(map(list, zip(*rows, strict=True)))
 
 
 async def _pipelined(
@@ -126,12 +140,15 @@ async def execute_many(
     dialect = conn.dialect
     names = tuple(to_row(items[0]).keys())
     sql = _compiled(stmt, dialect, names)
+    postgres = dialect.name == "postgresql"
+    if postgres:
+        sql = _unnest_sql(table, dialect, names, _conflict_clause(sql))
 
-    def build(chunk: Sequence[T]) -> list[tuple[Any, ...]]:
+    def build(chunk: Sequence[T]) -> Any:
         columns = _columns(table, dialect, [to_row(item) for item in chunk], names)
-        return list(zip(*columns, strict=True))
+        return tuple(columns) if postgres else list(zip(*columns, strict=True))
 
-    async def run(params: list[tuple[Any, ...]]) -> None:
+    async def run(params: Any) -> None:
         await conn.exec_driver_sql(sql, params)
 
     await _pipelined(items, build, run)
@@ -165,10 +182,15 @@ async def insert_new(
         return [to_tuple(item) for item in chunk]
 
     if dialect.name == "postgresql":
-        sql = _unnest_sql(table, dialect, names, keys)
+        sql = _unnest_sql(
+            table,
+            dialect,
+            names,
+            f"ON CONFLICT ({', '.join(keys)}) DO NOTHING RETURNING {', '.join(keys)}",
+        )
 
         async def run_pg(rows: list[tuple[Any, ...]]) -> None:
-            result = await conn.exec_driver_sql(sql, tuple(map(list, zip(*rows, strict=True))))
+            result = await conn.exec_driver_sql(sql, _arrays(rows))
             found.extend(tuple(row) for row in result)
 
         await _pipelined(items, build, run_pg)

@@ -10,6 +10,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -90,6 +91,16 @@ class Database:
 
         async with self.engine.begin() as conn:
             await conn.run_sync(run)
+
+    @staticmethod
+    def head_revision() -> str:
+        """The newest migration's revision (what :meth:`upgrade` brings a database to)."""
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        head = ScriptDirectory.from_config(config).get_current_head()
+        if head is None:  # pragma: no cover - the package always ships migrations
+            raise RuntimeError("no migrations found")
+        return head
 
     async def current_revision(self) -> str | None:
         """The Alembic revision the schema is at, or ``None`` for an empty database."""

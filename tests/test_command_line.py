@@ -15,6 +15,7 @@ import pytest
 
 from bot.cli import COMMAND_MODULES, main
 from bot.commands.bench import BENCHMARKS
+from storage import Database
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,7 +57,7 @@ def test_db_upgrade_builds_the_sqlite_schema(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'nested' / 'bot.db'}"
     result = _engagebot("db", "upgrade", env={"ENGAGEBOT_DATABASE_URL": url}, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "is at revision 0001" in result.stdout
+    assert f"is at revision {Database.head_revision()}" in result.stdout
     assert (tmp_path / "nested" / "bot.db").is_file()
 
 
