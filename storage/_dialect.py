@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, func
+from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-__all__ = ["Insert", "dialect_name", "greatest", "insert_ignore", "insert_stmt", "upsert"]
+__all__ = ["Insert", "dialect_name", "insert_ignore", "insert_stmt", "upsert"]
 
 Insert = sqlite.Insert | postgresql.Insert
 
@@ -53,10 +53,3 @@ def upsert(
     if update is None:
         update = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys}
     return stmt.on_conflict_do_update(index_elements=list(keys), set_=dict(update))
-
-
-def greatest(dialect: str, a: ColumnElement[Any], b: ColumnElement[Any]) -> ColumnElement[Any]:
-    """The larger of two values (``max(a, b)`` on SQLite, ``GREATEST`` on PostgreSQL)."""
-    if dialect == "sqlite":
-        return func.max(a, b)
-    return func.greatest(a, b)
