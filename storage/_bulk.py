@@ -161,6 +161,7 @@ async def insert_new(
     items: Sequence[T],
     to_tuple: Callable[[T], tuple[Any, ...]],
     keys: tuple[str, ...],
+    key_of: Callable[[T], tuple[Any, ...]],
 ) -> list[tuple[Any, ...]]:
     """Insert the items whose ``keys`` are not stored yet; return the keys of those inserted.
 
@@ -172,6 +173,7 @@ async def insert_new(
         items: What to insert.
         to_tuple: Converts one item to driver-ready values (see :func:`driver_processor`).
         keys: The unique key's columns.
+        key_of: The values of ``keys`` for one item (as the database returns them).
     """
     if not items:
         return []
@@ -198,11 +200,21 @@ async def insert_new(
 
     sql = _compiled(_sqlite_insert_ignore(table, keys), dialect, names)
 
+    written = 0
+
     async def run_sqlite(rows: list[tuple[Any, ...]]) -> None:
-        await conn.exec_driver_sql(sql, rows)
+        nonlocal written
+        result = await conn.exec_driver_sql(sql, rows)
+        written += result.rowcount  # executemany: the sum of rows each execution inserted
 
     before = (await conn.exec_driver_sql(f"SELECT max(id) FROM {table.name}")).scalar()
     await _pipelined(items, build, run_sqlite)
+    if written == 0:
+        return []
+    if written == len(items):
+        return [key_of(item) for item in items]
+    # Some were new: SQLite has one writer and ids only grow, so they are the rows past
+    # the largest id seen before this statement.
     result = await conn.exec_driver_sql(
         f"SELECT {', '.join(keys)} FROM {table.name} WHERE id > ?", (before or 0,)
     )

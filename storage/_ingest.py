@@ -141,6 +141,10 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _key_of(record: InteractionRecord) -> tuple[str, str]:
+    return (record.platform.value, record.external_id)
+
+
 def _identity(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
@@ -220,7 +224,7 @@ async def _ingest(
             driver_processor(_INTERACTIONS, "raw", conn.dialect),
         )
         keys = await insert_new(
-            conn, _INTERACTIONS, INTERACTION_COLUMNS, batch, to_tuple, _INTERACTION_KEY
+            conn, _INTERACTIONS, INTERACTION_COLUMNS, batch, to_tuple, _INTERACTION_KEY, _key_of
         )
         by_platform = {platform.value: found for platform, found in unique.items()}
         new = tuple(by_platform[str(platform)][str(external_id)] for platform, external_id in keys)
