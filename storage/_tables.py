@@ -92,8 +92,6 @@ class InteractionRow(Base):
         CheckConstraint("kind <> ''", name="kind_not_empty"),
         Index("ix_interactions_account_kind_created", "account_id", "kind", "created_at"),
         Index("ix_interactions_created_at", "created_at"),
-        Index("ix_interactions_author", "platform", "author_id"),
-        Index("ix_interactions_subject", "subject_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

@@ -87,8 +87,6 @@ def upgrade() -> None:
         ["account_id", "kind", "created_at"],
     )
     op.create_index("ix_interactions_created_at", "interactions", ["created_at"])
-    op.create_index("ix_interactions_author", "interactions", ["platform", "author_id"])
-    op.create_index("ix_interactions_subject", "interactions", ["subject_id"])
     op.create_table(
         "cursors",
         sa.Column("platform", sa.String(16), nullable=False),
