@@ -28,10 +28,13 @@ async def open_database(settings: CoreSettings, *, url: str | None = None) -> Da
         UserError: The URL is not supported or the database cannot be reached or migrated
             (one line, with the URL's password hidden).
     """
+    target = url or settings.database_url
     try:
-        db = Database(url or settings.database_url)
+        db = Database(target)
     except ValueError as exc:
         raise UserError(f"ENGAGEBOT_DATABASE_URL: {exc}") from None
+    except OSError as exc:  # SQLite: the database's directory cannot be created
+        raise UserError(f"cannot open the database at {target}: {exc}") from None
     try:
         await db.upgrade()
     except (OSError, SQLAlchemyError) as exc:

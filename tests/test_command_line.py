@@ -120,6 +120,17 @@ def test_unreachable_database_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert "s3cret" not in result.stderr
 
 
+def test_uncreatable_sqlite_directory_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    url = f"sqlite+aiosqlite:///{blocker / 'data' / 'bot.db'}"
+    result = _engagebot("db", "upgrade", env={"ENGAGEBOT_DATABASE_URL": url}, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("engagebot: cannot open the database at sqlite+aiosqlite://")
+
+
 def test_bench_ingest_json_is_one_object(tmp_path: Path) -> None:
     result = _engagebot(
         "bench", "ingest", "--n", "3000", "--batch-size", "1000", "--json", env={}, cwd=tmp_path
