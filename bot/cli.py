@@ -23,6 +23,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "run",
     "draft",
     "sandbox",
+    "digest",
+    "eval",
 )
 
 Handler = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]

@@ -7,7 +7,7 @@ import importlib
 from typing import Protocol
 
 # Each module in bot/benchmarks registers one benchmark. Order is the --help order.
-BENCHMARKS: tuple[str, ...] = ("ingest", "drafts", "sandbox", "x", "bluesky")
+BENCHMARKS: tuple[str, ...] = ("ingest", "drafts", "sandbox", "x", "bluesky", "triage", "classify")
 
 
 class _BenchmarkModule(Protocol):

@@ -1,0 +1,24 @@
+"""Text classifiers behind one interface, with a fast offline default shipped in the package.
+
+:class:`TextClassifier` is the interface: ``classify(texts)`` returns one :class:`TextScores`
+of probabilities per text. :func:`default_classifier` loads the shipped linear models once
+(``engagement/classifiers/models/*.json.gz``, built by ``scripts/train_classifiers.py``); an
+LLM-backed classifier can implement the same protocol later.
+"""
+
+from __future__ import annotations
+
+from engagement.classifiers._default import LinearClassifier, default_classifier
+from engagement.classifiers._linear import LinearModel, ModelFormatError
+from engagement.classifiers._types import SENTIMENT_LABELS, Sentiment, TextClassifier, TextScores
+
+__all__ = [
+    "SENTIMENT_LABELS",
+    "LinearClassifier",
+    "LinearModel",
+    "ModelFormatError",
+    "Sentiment",
+    "TextClassifier",
+    "TextScores",
+    "default_classifier",
+]

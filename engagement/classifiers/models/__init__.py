@@ -1,0 +1,1 @@
+"""The shipped model files (gzip JSON), rebuilt by ``scripts/train_classifiers.py``."""

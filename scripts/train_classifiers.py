@@ -1,0 +1,367 @@
+"""Train the shipped text models from ../shared/datasets (scikit-learn, dev extra).
+
+    .venv/bin/python scripts/train_classifiers.py [--datasets ../shared/datasets] [--quick]
+
+Writes engagement/classifiers/models/{sentiment,complaint,language}.json.gz and prints the
+validation figures as one JSON object. Validation splits are only scored, never trained on;
+hyper-parameters (C, thresholds) are chosen by cross-validation on the train splits.
+
+Models (all logistic regression over the features of engagement.classifiers._features):
+- sentiment: English + French train splits, binary tf-idf n-grams + 3 lexicon features
+  (VADER's English lexicon, MIT, plus French and emoji cues below), balanced classes.
+- complaint: three sigmoid heads on the complaint corpus (leading @mentions removed, as at
+  run time for every model): ``complaint`` (its labels), ``support`` (the tweet was sent to a
+  brand's support account, from train_domains.txt; it feeds the needs-reply decision) and
+  ``complaint_if_support`` (trained on support tweets only: random tweets are never
+  complaints). P(complaint) = sqrt(direct · support · conditional).
+- language: en/fr/de/es/it/pt from the sentiment train splits (Arabic/Devanagari by script).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy.sparse import csr_matrix, hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from engagement.classifiers._features import (  # noqa: E402
+    analyze,
+    extract,
+    lexicon_scores,
+    strip_leading_mentions,
+)
+from engagement.eval import binary_scores, decode_escapes, multiclass_scores  # noqa: E402
+
+OUT = ROOT / "engagement" / "classifiers" / "models"
+DENSE_SCALE = 1.0
+SEED = 0
+# Regularisation of the complaint heads, chosen by 5-fold CV on the complaint train split.
+C_DIRECT = 4.0
+C_CONDITIONAL = 4.0
+C_SUPPORT = 8.0
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+# French polarity cues and emoji (hand-written; VADER covers English words and emoticons).
+FRENCH_CUES: dict[str, float] = {
+    **dict.fromkeys(
+        _words(
+            "super génial genial excellent excellente parfait parfaite bravo merci top magnifique "
+            "formidable adore aime j'adore j'aime géniale superbe incroyable félicitations chapeau "
+            "heureux heureuse ravi ravie content contente cool efficace rapide bien beau belle "
+            "meilleur meilleure merveilleux fantastique sympa agréable réussi réussite gagné "
+            "plaisir fier fière fiers magique impeccable top classe"
+        ),
+        2.0,
+    ),
+    **dict.fromkeys(
+        _words(
+            "nul nulle nuls honte honteux honteuse scandale scandaleux arnaque inadmissible "
+            "inacceptable déçu déçue déception décevant décevante horrible catastrophe "
+            "catastrophique pire mauvais mauvaise lamentable ridicule énervé énervée marre "
+            "problème problèmes panne bug bugs cassé cassée lent lente triste colère furieux "
+            "furieuse inquiet inquiète peur mort morts attentat crise chômage grève retard "
+            "annulé annulée perdu perdue jamais dégoûté dégoûtée pitoyable escroquerie "
+            "malheureusement hélas dommage galère merde putain"
+        ),
+        -2.0,
+    ),
+}
+EMOJI_CUES: dict[str, float] = {
+    **dict.fromkeys(list("😀😃😄😁😆😊😍🥰😘😎🤩👍👏🙏❤💕💖💯🔥🎉✨🙌💪😂🤣☺😇🥳💙💚💛💜🧡"), 2.0),
+    **dict.fromkeys(list("😡😠🤬😢😭😞😔😤👎💔😒🙄😩😫😱😰😥😓🤮😖😣"), -2.0),
+}
+SENTIMENT_LANGS = ("english", "french")
+LANGUAGES = {
+    "english": "en",
+    "french": "fr",
+    "german": "de",
+    "spanish": "es",
+    "italian": "it",
+    "portuguese": "pt",
+}
+RANDOM_DOMAINS = {"random_tweet", "random_reply"}
+
+
+def read(path: Path) -> list[str]:
+    return [decode_escapes(line.rstrip("\n")) for line in path.open(encoding="utf-8")]
+
+
+def vader_lexicon() -> dict[str, float]:
+    text = resources.files("vaderSentiment").joinpath("vader_lexicon.txt").read_text("utf-8")
+    lexicon: dict[str, float] = {}
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 2 and " " not in parts[0]:
+            lexicon[parts[0].lower()] = float(parts[1])
+    return lexicon
+
+
+def dense(texts: list[str], lexicon: dict[str, float]) -> csr_matrix:
+    rows = [lexicon_scores(analyze(t)[1], lexicon) for t in texts]
+    return csr_matrix(np.asarray(rows, dtype=float) * DENSE_SCALE)
+
+
+def vectorizer(min_df: int) -> TfidfVectorizer:
+    return TfidfVectorizer(analyzer=extract, binary=True, min_df=min_df, dtype=np.float64)
+
+
+def fit_lr(x: Any, y: np.ndarray, c: float) -> LogisticRegression:
+    return LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(x, y)
+
+
+def export(
+    name: str,
+    vec: TfidfVectorizer,
+    weights: np.ndarray,
+    bias: np.ndarray,
+    outputs: list[str],
+    activation: str,
+    n_dense: int,
+    extra: dict[str, Any],
+) -> Path:
+    """weights: (n_outputs, n_features + n_dense)."""
+    idf = vec.idf_
+    n_feat = len(idf)
+    vocab: dict[str, list[float]] = {}
+    for feat, j in vec.vocabulary_.items():
+        row = [round(float(idf[j] * weights[o, j]), 5) for o in range(len(outputs))]
+        row.append(round(float(idf[j] ** 2), 5))
+        vocab[feat] = row
+    dense_rows = [
+        [round(float(weights[o, n_feat + d]) * DENSE_SCALE, 6) for o in range(len(outputs))]
+        for d in range(n_dense)
+    ]
+    data = {
+        "format": 1,
+        "name": name,
+        "outputs": outputs,
+        "activation": activation,
+        "vocab": vocab,
+        "dense": dense_rows,
+        "bias": [round(float(b), 6) for b in bias],
+        **extra,
+    }
+    path = OUT / f"{name}.json.gz"
+    OUT.mkdir(parents=True, exist_ok=True)
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as fh:
+        json.dump(data, fh, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return path
+
+
+def train_sentiment(base: Path, lexicon: dict[str, float], cs: list[float]) -> dict[str, Any]:
+    texts: list[str] = []
+    labels: list[int] = []
+    langs: list[str] = []
+    for lang in SENTIMENT_LANGS:
+        t = [strip_leading_mentions(v) for v in read(base / "sentiment" / lang / "train_text.txt")]
+        texts += t
+        labels += [int(v) for v in read(base / "sentiment" / lang / "train_labels.txt")]
+        langs += [lang] * len(t)
+    y = np.asarray(labels)
+    lang_arr = np.asarray(langs)
+    d_all = dense(texts, lexicon)
+    strata = np.asarray([f"{lg}{lb}" for lg, lb in zip(langs, labels, strict=True)])
+    folds = list(StratifiedKFold(5, shuffle=True, random_state=SEED).split(texts, strata))
+    cv: dict[str, float] = {}
+    for c in cs:
+        preds = np.zeros(len(y), dtype=int)
+        for tr, te in folds:
+            vec = vectorizer(2)
+            xtr = hstack([vec.fit_transform([texts[i] for i in tr]), d_all[tr]]).tocsr()
+            xte = hstack([vec.transform([texts[i] for i in te]), d_all[te]]).tocsr()
+            preds[te] = fit_lr(xtr, y[tr], c).predict(xte)
+        per = [
+            multiclass_scores(list(y[lang_arr == lg]), list(preds[lang_arr == lg])).macro_f1
+            for lg in SENTIMENT_LANGS
+        ]
+        cv[str(c)] = round(float(min(per)), 4)
+        print(f"sentiment C={c} cv macro-F1 en/fr={per}", file=sys.stderr)
+    best_c = float(max(cv, key=lambda k: cv[k]))
+    vec = vectorizer(2)
+    x = hstack([vec.fit_transform(texts), d_all]).tocsr()
+    model = fit_lr(x, y, best_c)
+    val: dict[str, Any] = {}
+    for lang in (*SENTIMENT_LANGS, "tweeteval"):
+        vt = [strip_leading_mentions(v) for v in read(base / "sentiment" / lang / "val_text.txt")]
+        vy = [int(v) for v in read(base / "sentiment" / lang / "val_labels.txt")]
+        xv = hstack([vec.transform(vt), dense(vt, lexicon)]).tocsr()
+        val[lang] = multiclass_scores(vy, [int(p) for p in model.predict(xv)]).to_dict()
+    meta = {"C": best_c, "cv_min_macro_f1": cv, "train": list(SENTIMENT_LANGS), "val": val}
+    path = export(
+        "sentiment",
+        vec,
+        model.coef_,
+        model.intercept_,
+        ["negative", "neutral", "positive"],
+        "softmax",
+        3,
+        {"lexicon": lexicon, "meta": meta},
+    )
+    return {**meta, "file": path.name, "features": len(vec.idf_)}
+
+
+def best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
+    best = (0.5, 0.0)
+    for t in np.arange(0.2, 0.81, 0.02):
+        f1 = binary_scores(list(y), [int(v) for v in p >= t]).f1
+        if f1 > best[1]:
+            best = (round(float(t), 2), f1)
+    return best
+
+
+def complaint_score(direct: np.ndarray, conditional: np.ndarray, support: np.ndarray) -> Any:
+    """Geometric mean of the direct head and P(support)·P(complaint | support)."""
+    return np.sqrt(direct * conditional * support)
+
+
+def fit_complaint_heads(
+    texts: list[str], y: np.ndarray, s: np.ndarray
+) -> tuple[TfidfVectorizer, list[LogisticRegression]]:
+    vec = vectorizer(2)
+    x = vec.fit_transform(texts)
+    direct = fit_lr(x, y, C_DIRECT)
+    sub = np.flatnonzero(s == 1)
+    conditional = fit_lr(x[sub], y[sub], C_CONDITIONAL)
+    support = fit_lr(x, s, C_SUPPORT)
+    return vec, [direct, conditional, support]
+
+
+def predict_heads(
+    vec: TfidfVectorizer, heads: list[LogisticRegression], texts: list[str]
+) -> list[np.ndarray]:
+    x = vec.transform(texts)
+    return [h.predict_proba(x)[:, 1] for h in heads]
+
+
+def oof_heads(texts: list[str], y: np.ndarray, s: np.ndarray, folds: list[Any]) -> np.ndarray:
+    out = np.zeros((3, len(y)))
+    for tr, te in folds:
+        vec, heads = fit_complaint_heads([texts[i] for i in tr], y[tr], s[tr])
+        out[:, te] = predict_heads(vec, heads, [texts[i] for i in te])
+    return out
+
+
+def train_complaint(base: Path) -> dict[str, Any]:
+    raw = read(base / "complaint" / "train_text.txt")
+    texts = [strip_leading_mentions(t) for t in raw]
+    y = np.asarray([int(v) for v in read(base / "complaint" / "train_labels.txt")])
+    domains = read(base / "complaint" / "train_domains.txt")
+    s = np.asarray([int(d not in RANDOM_DOMAINS) for d in domains])
+    folds = list(StratifiedKFold(5, shuffle=True, random_state=SEED).split(texts, y * 2 + s))
+    # Thresholds from a 4-fold CV inside folds 1-4; fold 0 stays held out for reporting.
+    held_tr, held_te = folds[0]
+    inner = list(
+        StratifiedKFold(4, shuffle=True, random_state=SEED).split(held_tr, (y * 2 + s)[held_tr])
+    )
+    inner_p = oof_heads([texts[i] for i in held_tr], y[held_tr], s[held_tr], inner)
+    t_complaint, _ = best_threshold(y[held_tr], complaint_score(*inner_p))
+    t_support, _ = best_threshold(s[held_tr], inner_p[2])
+    vec, heads = fit_complaint_heads([texts[i] for i in held_tr], y[held_tr], s[held_tr])
+    held_p = predict_heads(vec, heads, [texts[i] for i in held_te])
+    cv_p = oof_heads(texts, y, s, folds)
+
+    def scores(gold: np.ndarray, p: np.ndarray, t: float) -> dict[str, object]:
+        return binary_scores(list(gold), [int(v) for v in p >= t]).to_dict()
+
+    meta = {
+        "C": {"direct": C_DIRECT, "conditional": C_CONDITIONAL, "support": C_SUPPORT},
+        "thresholds": {"complaint": t_complaint, "support": t_support},
+        "complaint": {
+            "held_out_fold0": scores(y[held_te], complaint_score(*held_p), t_complaint),
+            "cv5": scores(y, complaint_score(*cv_p), t_complaint),
+        },
+        "support": {
+            "held_out_fold0": scores(s[held_te], held_p[2], t_support),
+            "cv5": scores(s, cv_p[2], t_support),
+        },
+    }
+    vec, heads = fit_complaint_heads(texts, y, s)
+    weights = np.vstack([h.coef_ for h in heads])
+    bias = np.concatenate([h.intercept_ for h in heads])
+    path = export(
+        "complaint",
+        vec,
+        weights,
+        bias,
+        ["complaint", "complaint_if_support", "support"],
+        "sigmoid",
+        0,
+        {"thresholds": {"complaint": t_complaint, "support": t_support}, "meta": meta},
+    )
+    return {**meta, "file": path.name, "features": len(vec.idf_)}
+
+
+def train_language(base: Path) -> dict[str, Any]:
+    texts: list[str] = []
+    labels: list[int] = []
+    codes = list(LANGUAGES.values())
+    for folder, code in LANGUAGES.items():
+        t = read(base / "sentiment" / folder / "train_text.txt")
+        texts += t
+        labels += [codes.index(code)] * len(t)
+    y = np.asarray(labels)
+    vec = vectorizer(8)
+    model = LogisticRegression(C=10.0, max_iter=5000).fit(vec.fit_transform(texts), y)
+    val_texts: list[str] = []
+    val_y: list[int] = []
+    for folder, code in LANGUAGES.items():
+        t = read(base / "sentiment" / folder / "val_text.txt")
+        val_texts += t
+        val_y += [codes.index(code)] * len(t)
+    pred = [int(p) for p in model.predict(vec.transform(val_texts))]
+    acc = sum(int(a == b) for a, b in zip(val_y, pred, strict=True)) / len(val_y)
+    meta = {"val_accuracy": round(acc, 4), "n_val": len(val_y)}
+    path = export(
+        "language",
+        vec,
+        model.coef_,
+        model.intercept_,
+        codes,
+        "softmax",
+        0,
+        {"meta": meta},
+    )
+    return {**meta, "file": path.name, "features": len(vec.idf_)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", type=Path, default=ROOT / ".." / "shared" / "datasets")
+    parser.add_argument("--quick", action="store_true", help="one C per model (smoke run)")
+    parser.add_argument("--only", choices=["sentiment", "complaint", "language"])
+    args = parser.parse_args()
+    base: Path = args.datasets.resolve()
+    if not (base / "sentiment").is_dir():
+        print(f"datasets not found at {base}", file=sys.stderr)
+        return 2
+    lexicon = {**vader_lexicon(), **FRENCH_CUES, **EMOJI_CUES}
+    report: dict[str, Any] = {}
+    if args.only in (None, "language"):
+        report["language"] = train_language(base)
+    if args.only in (None, "complaint"):
+        report["complaint"] = train_complaint(base)
+    if args.only in (None, "sentiment"):
+        cs = [2.0] if args.quick else [0.5, 1.0, 2.0, 4.0]
+        report["sentiment"] = train_sentiment(base, lexicon, cs)
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,316 @@
+"""The digest read path, built to scale: each section fetches only the rows it can use.
+
+- to-answer: text interactions whose stored signals say they may need a reply (or have no
+  signals yet), never the brand's own;
+- to-thank: one aggregated row per person (counts per kind, newest id, profile) from a
+  ``GROUP BY``; only the entries shown are completed with their newest interaction;
+- creators: the interactions of authors above the creator threshold only;
+- context: brand replies, per-author engagement and repeated texts, all aggregated in SQL.
+
+The engine's pure functions then rank, explain and cap, exactly as on in-memory items.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, func, not_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from engagement.classifiers import TextClassifier
+from engagement.digest import Digest, assemble_digest
+from engagement.models import ActionKind, ActionStatus
+from engagement.triage import (
+    Context,
+    Item,
+    ThankCandidate,
+    ThankEntry,
+    TriageParams,
+    creator_candidates,
+    handled_state,
+    to_answer,
+    to_engage,
+    to_thank,
+)
+from storage._dialect import dialect_name
+from storage._tables import ActionRow
+from storage._triage_queries import (
+    _A,
+    _I,
+    SIGNALS,
+    _account_filter,
+    _dt,
+    _item,
+    _item_select,
+    _items,
+    _parse,
+    _session,
+    load_actions,
+    period_counts,
+    score_pending,
+)
+from storage._uow import UnitOfWork
+
+__all__ = ["load_digest"]
+
+_TEXT_KINDS = ("mention", "reply", "quote")
+_THANK_KINDS = ("repost", "quote", "like", "follow", "mention", "reply")
+
+
+def _scope(stmt: Any, accounts: Collection[tuple[str, str]]) -> Any:
+    account_filter = _account_filter(accounts)
+    return stmt if account_filter is None else stmt.where(account_filter)
+
+
+async def _context(
+    session: AsyncSession,
+    history: datetime,
+    accounts: Collection[tuple[str, str]],
+) -> Context:
+    window = _I.c.created_at >= history
+    brand = {
+        (str(p), str(a))
+        for p, a in await session.execute(
+            _scope(select(_I.c.platform, _I.c.account_id).where(window).distinct(), accounts)
+        )
+    } | {(str(p), str(a)) for p, a in accounts}
+    own = _I.c.author_id == _I.c.account_id
+    answered: set[tuple[str, str]] = set()
+    for platform, parent, root in await session.execute(
+        select(_I.c.platform, _I.c.parent_id, _I.c.root_id).where(window, own)
+    ):
+        answered.update((platform, ref) for ref in (parent, root) if ref)
+    engagement: Counter[tuple[str, str]] = Counter()
+    rows = await session.execute(
+        _scope(
+            select(_I.c.platform, _I.c.author_id, func.count())
+            .where(window, not_(own))
+            .group_by(_I.c.platform, _I.c.author_id)
+            .having(func.count() > 1),
+            accounts,
+        )
+    )
+    engagement.update({(p, a): int(n) for p, a, n in rows})
+    repeats: Counter[tuple[str, str, str]] = Counter()
+    text_key = func.lower(func.trim(_I.c.text))
+    rows = await session.execute(
+        _scope(
+            select(_I.c.platform, _I.c.author_id, text_key, func.count())
+            .where(window, _I.c.kind.in_(_TEXT_KINDS), _I.c.text != "")
+            .group_by(_I.c.platform, _I.c.author_id, text_key)
+            .having(func.count() >= 3),
+            accounts,
+        )
+    )
+    repeats.update({(p, a, t): int(n) for p, a, t, n in rows})
+    return Context(frozenset(brand), frozenset(answered), engagement, repeats, history)
+
+
+async def _answer_items(
+    session: AsyncSession, sqlite: bool, history: datetime, accounts: Collection[tuple[str, str]]
+) -> list[Item]:
+    s = SIGNALS.c
+    flagged = or_(s.interaction_id.is_(None), s.needs_reply, s.question, s.request, s.complaint)
+    stmt = _item_select(sqlite).where(
+        _I.c.created_at >= history,
+        _I.c.kind.in_(_TEXT_KINDS),
+        _I.c.author_id != _I.c.account_id,
+        flagged,
+    )
+    return await _items(session, _scope(stmt, accounts))
+
+
+async def _creator_items(
+    session: AsyncSession,
+    sqlite: bool,
+    history: datetime,
+    params: TriageParams,
+    accounts: Collection[tuple[str, str]],
+) -> list[Item]:
+    stmt = _item_select(sqlite).where(
+        _I.c.created_at >= history,
+        _A.c.followers_count >= params.creator_min_followers,
+        _I.c.author_id != _I.c.account_id,
+    )
+    return await _items(session, _scope(stmt, accounts))
+
+
+async def _thank_candidates(
+    session: AsyncSession,
+    sqlite: bool,
+    since: datetime,
+    now: datetime,
+    params: TriageParams,
+    accounts: Collection[tuple[str, str]],
+) -> list[ThankCandidate]:
+    """One aggregated row per person, with their profile; ``latest`` is a light stand-in.
+
+    The stand-in item holds the author's profile and the newest time; :func:`_hydrate`
+    replaces it with the real interaction for the few entries shown.
+    """
+    s = SIGNALS.c
+    kind = _I.c.kind
+
+    def n(condition: Any) -> Any:
+        return func.sum(case((condition, 1), else_=0))
+
+    praise = and_(
+        kind.in_(("mention", "reply")),
+        s.sentiment == 2,
+        not_(s.question),
+        not_(s.complaint),
+        not_(s.request),
+    )
+    reposts, quotes, likes = n(kind == "repost"), n(kind == "quote"), n(kind == "like")
+    follows, praises = func.max(case((kind == "follow", 1), else_=0)), n(praise)
+    points = reposts * 3 + quotes * 4 + likes * 0.5 + follows * 2 + praises * 3
+    stmt = (
+        select(
+            _A.c.platform,
+            _A.c.platform_id,
+            reposts,
+            quotes,
+            likes,
+            follows,
+            praises,
+            func.max(_I.c.id),
+            _dt(func.max(_I.c.created_at), sqlite),
+            _A.c.handle,
+            _A.c.followers_count,
+            _A.c.follows_count,
+            _A.c.posts_count,
+            _dt(_A.c.account_created_at, sqlite),
+            _A.c.avatar_url.is_not(None),
+            _A.c.description,
+            _A.c.verified,
+            _A.c.first_followers_count,
+            _dt(_A.c.first_seen_at, sqlite),
+        )
+        .join(_A, and_(_A.c.platform == _I.c.platform, _A.c.platform_id == _I.c.author_id))
+        .outerjoin(SIGNALS, SIGNALS.c.interaction_id == _I.c.id)
+        .where(
+            _I.c.created_at >= since,
+            _I.c.created_at <= now,
+            kind.in_(_THANK_KINDS),
+            _I.c.author_id != _I.c.account_id,
+        )
+        .group_by(_A.c.platform, _A.c.platform_id)
+        .having(points >= params.thank_min_score)
+    )
+    names = ("repost", "quote", "like", "follow", "praise")
+    out: list[ThankCandidate] = []
+    for r in await session.execute(_scope(stmt, accounts)):
+        counts = {name: int(v) for name, v in zip(names, r[2:7], strict=True) if v}
+        stand_in = Item(
+            r[0], str(r[7]), "", "", r[1], r[9], "", r[10], r[11], r[12], _parse(r[13]),
+            bool(r[14]), r[15] or "", bool(r[16]), r[17], _parse(r[18]), "",
+            _parse(r[8]) or now, None, None, None, None,
+        )  # fmt: skip
+        out.append(ThankCandidate(stand_in, counts, ()))
+    return out
+
+
+async def _hydrate(
+    session: AsyncSession,
+    sqlite: bool,
+    entries: Sequence[ThankEntry],
+    since: datetime,
+    now: datetime,
+) -> list[ThankEntry]:
+    """Replace the stand-in of each shown entry by its newest interaction and list its ids."""
+    ids = [int(e.latest.external_id) for e in entries]
+    if not ids:
+        return []
+    rows = await session.execute(_item_select(sqlite).add_columns(_I.c.id).where(_I.c.id.in_(ids)))
+    latest = {int(row[-1]): _item(row) for row in rows.tuples()}
+    out: list[ThankEntry] = []
+    for entry in entries:
+        item = latest[int(entry.latest.external_id)]
+        refs = await session.execute(
+            select(_I.c.external_id)
+            .where(
+                _I.c.platform == entry.platform,
+                _I.c.author_id == entry.author_id,
+                _I.c.created_at >= since,
+                _I.c.created_at <= now,
+                _I.c.kind.in_(_THANK_KINDS),
+            )
+            .order_by(_I.c.created_at.desc())
+        )
+        out.append(entry.with_latest(item, tuple(str(r[0]) for r in refs)))
+    return out
+
+
+async def _thanked_authors(
+    session: AsyncSession, since: datetime, now: datetime
+) -> frozenset[tuple[str, str]]:
+    rows = await session.execute(
+        select(_I.c.platform, _I.c.author_id)
+        .join(
+            ActionRow,
+            and_(ActionRow.platform == _I.c.platform, ActionRow.interaction_id == _I.c.external_id),
+        )
+        .where(
+            ActionRow.kind == ActionKind.THANKED.value,
+            ActionRow.status != ActionStatus.FAILED.value,
+            ActionRow.created_at >= since,
+            ActionRow.created_at <= now,
+        )
+    )
+    return frozenset((str(p), str(a)) for p, a in rows)
+
+
+async def load_digest(
+    uow: UnitOfWork,
+    *,
+    now: datetime,
+    since: datetime,
+    params: TriageParams | None = None,
+    accounts: Collection[tuple[str, str]] = (),
+    classifier: TextClassifier | None = None,
+) -> Digest:
+    """Read what the digest of ``[since, now]`` needs and build it.
+
+    Args:
+        uow: The unit of work to read in (and, with a classifier, to store new signals in;
+            the caller commits).
+        now: End of the period (UTC).
+        since: Start of the period (UTC).
+        params: Triage parameters.
+        accounts: ``(platform, account id)`` to cover; empty means every account.
+        classifier: When given, interactions without stored signals are scored first.
+
+    Raises:
+        ValueError: When ``since`` is not before ``now``.
+    """
+    if since >= now:
+        raise ValueError("the period must start before it ends")
+    params = params or TriageParams()
+    if classifier is not None:
+        await score_pending(uow, classifier)
+    session = _session(uow)
+    sqlite = dialect_name(session) == "sqlite"
+    history = min(since, now - timedelta(days=params.history_days))
+    ctx = await _context(session, history, accounts)
+    state = handled_state(await load_actions(uow, since=history), now)
+    answer_items = await _answer_items(session, sqlite, history, accounts)
+    creator_items = await _creator_items(session, sqlite, history, params, accounts)
+    thank_groups = await _thank_candidates(session, sqlite, since, now, params, accounts)
+    thanked = await _thanked_authors(session, since, now)
+    thank = to_thank(thank_groups, ctx, params, now, since, thanked)
+    shown = await _hydrate(session, sqlite, thank[: params.section_cap], since, now)
+    return assemble_digest(
+        answer=to_answer(answer_items, state, ctx, params, now),
+        thank=shown + thank[params.section_cap :],
+        creators=to_engage(
+            creator_candidates(creator_items, state, ctx, params, now), ctx, params, now
+        ),
+        counts=await period_counts(uow, now=now, since=since, accounts=accounts),
+        now=now,
+        since=since,
+        params=params,
+        brand_accounts=accounts,
+    )

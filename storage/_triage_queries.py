@@ -1,0 +1,307 @@
+"""The engine's read path: stored text signals, triage items, actions and period counts.
+
+Text signals are computed once per interaction and kept in ``interaction_signals``
+(:func:`score_pending`), so a digest over 100,000 interactions reads them instead of
+classifying again. :func:`load_items` fetches only the columns triage reads, for the
+window, as light :class:`~engagement.triage.Item` tuples; the digest itself is read by
+:mod:`storage._triage_digest`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    and_,
+    func,
+    or_,
+    select,
+    tuple_,
+    type_coerce,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import ColumnElement, Select
+
+from engagement.classifiers import TextClassifier
+from engagement.digest import PeriodCounts
+from engagement.models import ActionRecord
+from engagement.signals import TextSignals, text_signals
+from engagement.triage import Item
+from storage._convert import action_from_row
+from storage._dialect import dialect_name
+from storage._tables import ActionRow, AuthorRow, BigId, InteractionRow
+from storage._uow import UnitOfWork
+
+__all__ = [
+    "SIGNALS",
+    "SIGNALS_VERSION",
+    "load_actions",
+    "load_items",
+    "period_counts",
+    "score_pending",
+]
+
+SIGNALS_VERSION = 1
+_TEXT_KINDS = ("mention", "reply", "quote")
+_MAX_TEXT = 2_000
+
+_I: Table = InteractionRow.__table__  # type: ignore[assignment]
+_A: Table = AuthorRow.__table__  # type: ignore[assignment]
+SIGNALS = Table(
+    "interaction_signals",
+    MetaData(),
+    Column("interaction_id", BigId, ForeignKey(_I.c.id), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("language", String(16), nullable=False),
+    Column("question", Boolean, nullable=False),
+    Column("request", Boolean, nullable=False),
+    Column("complaint", Boolean, nullable=False),
+    Column("sentiment", SmallInteger, nullable=False),
+    Column("negative", Float, nullable=False),
+    Column("positive", Float, nullable=False),
+    Column("complaint_p", Float, nullable=False),
+    Column("support_p", Float, nullable=False),
+    Column("needs_reply", Boolean, nullable=False),
+    Column("spam_cues", Text, nullable=False),
+)
+
+
+def _session(uow: UnitOfWork) -> AsyncSession:
+    return uow._session  # same package: the unit of work's own session
+
+
+async def score_pending(
+    uow: UnitOfWork, classifier: TextClassifier, *, batch: int = 2_000, limit: int | None = None
+) -> int:
+    """Compute and store the text signals of interactions that have none yet (text kinds).
+
+    Call it after ingest (the runner does, per poll cycle) or before a digest; it is
+    idempotent and does not commit.
+
+    Returns:
+        How many interactions were scored.
+    """
+    session = _session(uow)
+    done = 0
+    while limit is None or done < limit:
+        size = batch if limit is None else min(batch, limit - done)
+        rows = (
+            await session.execute(
+                select(_I.c.id, func.substr(_I.c.text, 1, _MAX_TEXT), _I.c.language)
+                .outerjoin(SIGNALS, SIGNALS.c.interaction_id == _I.c.id)
+                .where(SIGNALS.c.interaction_id.is_(None), _I.c.kind.in_(_TEXT_KINDS))
+                .order_by(_I.c.id)
+                .limit(size)
+            )
+        ).all()
+        if not rows:
+            break
+        signals = text_signals([(r[1] or "", r[2]) for r in rows], classifier)
+        await session.execute(
+            SIGNALS.insert(),
+            [_signal_values(r[0], s) for r, s in zip(rows, signals, strict=True)],
+        )
+        done += len(rows)
+        if len(rows) < size:
+            break
+    return done
+
+
+def _signal_values(interaction_id: int, s: TextSignals) -> dict[str, Any]:
+    return {
+        "interaction_id": interaction_id,
+        "version": SIGNALS_VERSION,
+        "language": s.language,
+        "question": s.question,
+        "request": s.request,
+        "complaint": s.complaint,
+        "sentiment": s.sentiment,
+        "negative": s.negative,
+        "positive": s.positive,
+        "complaint_p": s.complaint_p,
+        "support_p": s.support_p,
+        "needs_reply": s.needs_reply,
+        "spam_cues": "|".join(s.spam_cues),
+    }
+
+
+def _dt(column: Any, sqlite: bool) -> Any:
+    # On SQLite the stored text is parsed by datetime.fromisoformat (C), not row processors.
+    return type_coerce(column, String()) if sqlite else column
+
+
+def _parse(value: object) -> datetime | None:
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    if not isinstance(value, datetime):
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC) if value.utcoffset() else value
+
+
+def _account_filter(accounts: Collection[tuple[str, str]]) -> ColumnElement[bool] | None:
+    if not accounts:
+        return None
+    return tuple_(_I.c.platform, _I.c.account_id).in_([tuple(a) for a in accounts])
+
+
+def _item_select(sqlite: bool) -> Select[Any]:
+    s = SIGNALS.c
+    return (
+        select(
+            _I.c.platform,
+            _I.c.external_id,
+            _I.c.kind,
+            _I.c.account_id,
+            _I.c.author_id,
+            _A.c.handle,
+            _A.c.display_name,
+            _A.c.followers_count,
+            _A.c.follows_count,
+            _A.c.posts_count,
+            _dt(_A.c.account_created_at, sqlite),
+            _A.c.avatar_url.is_not(None),
+            _A.c.description,
+            _A.c.verified,
+            _A.c.first_followers_count,
+            _dt(_A.c.first_seen_at, sqlite),
+            func.substr(_I.c.text, 1, _MAX_TEXT),
+            _dt(_I.c.created_at, sqlite),
+            _I.c.parent_id,
+            _I.c.root_id,
+            _I.c.url,
+            s.interaction_id,
+            s.language,
+            s.question,
+            s.request,
+            s.complaint,
+            s.sentiment,
+            s.negative,
+            s.positive,
+            s.complaint_p,
+            s.support_p,
+            s.needs_reply,
+            s.spam_cues,
+        )
+        .join(_A, and_(_A.c.platform == _I.c.platform, _A.c.platform_id == _I.c.author_id))
+        .outerjoin(SIGNALS, SIGNALS.c.interaction_id == _I.c.id)
+    )
+
+
+async def _items(session: AsyncSession, stmt: Select[Any]) -> list[Item]:
+    return [_item(row) for row in (await session.execute(stmt)).tuples()]
+
+
+async def load_items(
+    uow: UnitOfWork,
+    *,
+    since: datetime,
+    accounts: Collection[tuple[str, str]] = (),
+) -> list[Item]:
+    """Every interaction created since ``since``, as triage items (for small windows/tests).
+
+    Args:
+        uow: The unit of work to read in.
+        since: Start of the window (UTC).
+        accounts: ``(platform, account id)`` to restrict to; empty means all.
+    """
+    session = _session(uow)
+    stmt = _item_select(dialect_name(session) == "sqlite").where(_I.c.created_at >= since)
+    account_filter = _account_filter(accounts)
+    if account_filter is not None:
+        stmt = stmt.where(account_filter)
+    return await _items(session, stmt)
+
+
+def _item(r: Sequence[Any]) -> Item:
+    signals = None
+    if r[21] is not None:
+        signals = TextSignals(
+            r[22],
+            bool(r[23]),
+            bool(r[24]),
+            bool(r[25]),
+            int(r[26]),
+            r[27],
+            r[28],
+            r[29],
+            r[30],
+            bool(r[31]),
+            tuple(r[32].split("|")) if r[32] else (),
+        )
+    created = _parse(r[17])
+    assert created is not None  # NOT NULL column
+    return Item(
+        r[0],
+        r[1],
+        r[2],
+        r[3],
+        r[4],
+        r[5],
+        r[6] or "",
+        r[7],
+        r[8],
+        r[9],
+        _parse(r[10]),
+        bool(r[11]),
+        r[12] or "",
+        bool(r[13]),
+        r[14],
+        _parse(r[15]),
+        r[16] or "",
+        created,
+        r[18],
+        r[19],
+        r[20],
+        signals,
+    )
+
+
+async def load_actions(uow: UnitOfWork, *, since: datetime) -> list[ActionRecord]:
+    """Actions on interactions recorded since ``since``, plus snoozes still running."""
+    session = _session(uow)
+    rows = await session.execute(
+        select(ActionRow).where(
+            ActionRow.interaction_id.is_not(None),
+            or_(ActionRow.created_at >= since, ActionRow.snooze_until >= since),
+        )
+    )
+    return [action_from_row(row) for row in rows.scalars()]
+
+
+async def period_counts(
+    uow: UnitOfWork,
+    *,
+    now: datetime,
+    since: datetime,
+    accounts: Collection[tuple[str, str]] = (),
+) -> PeriodCounts:
+    """Interactions per platform and kind in ``[since, now)`` and in the period before it."""
+    session = _session(uow)
+    start = since - (now - since)
+    out: list[dict[tuple[str, str], int]] = []
+    for lo, hi in ((since, now), (start, since)):
+        stmt = (
+            select(_I.c.platform, _I.c.kind, func.count())
+            .where(_I.c.created_at >= lo, _I.c.created_at < hi)
+            .group_by(_I.c.platform, _I.c.kind)
+        )
+        account_filter = _account_filter(accounts)
+        if account_filter is not None:
+            stmt = stmt.where(account_filter)
+        rows = (await session.execute(stmt)).all()
+        out.append({(str(p), str(k)): int(n) for p, k, n in rows})
+    return PeriodCounts(out[0], out[1])
