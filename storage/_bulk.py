@@ -9,9 +9,9 @@ are stored exactly as the ORM would store them) and handed to the driver in bulk
 * PostgreSQL: one ``INSERT … SELECT FROM unnest($1::…[], …) ON CONFLICT …`` per chunk (with
   ``RETURNING`` to learn which interactions are new).
 
-Large batches are cut in chunks and pipelined: a worker thread converts the next chunk while
-the database writes the current one (sqlite3 and the PostgreSQL server both run outside the
-GIL), all on the caller's one connection and transaction.
+Large batches are cut in chunks. On PostgreSQL they are pipelined: a worker thread converts
+the next chunk while the server writes the current one, all on the caller's one connection
+and transaction.
 """
 
 from __future__ import annotations
@@ -107,10 +107,17 @@ async def _pipelined(
     items: Sequence[T],
     build: Callable[[Sequence[T]], Any],
     run: Callable[[Any], Awaitable[None]],
+    *,
+    overlap: bool = True,
 ) -> None:
-    """``run(build(chunk))`` for each chunk, building chunk n+1 in a thread while n runs."""
-    if len(items) <= CHUNK:
-        await run(build(items))
+    """``run(build(chunk))`` for each chunk, building chunk n+1 in a thread while n runs.
+
+    With ``overlap=False`` (SQLite) chunks are built in the event loop's thread: sqlite3
+    needs the GIL for every row it binds, so a busy builder thread only slows it down.
+    """
+    if len(items) <= CHUNK or not overlap:
+        for start in range(0, len(items), CHUNK):
+            await run(build(items[start : start + CHUNK]))
         return
     loop = asyncio.get_running_loop()
     chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
@@ -151,7 +158,7 @@ async def execute_many(
     async def run(params: Any) -> None:
         await conn.exec_driver_sql(sql, params)
 
-    await _pipelined(items, build, run)
+    await _pipelined(items, build, run, overlap=postgres)
 
 
 async def insert_new(
@@ -208,7 +215,7 @@ async def insert_new(
         written += result.rowcount  # executemany: the sum of rows each execution inserted
 
     before = (await conn.exec_driver_sql(f"SELECT max(id) FROM {table.name}")).scalar()
-    await _pipelined(items, build, run_sqlite)
+    await _pipelined(items, build, run_sqlite, overlap=False)
     if written == 0:
         return []
     if written == len(items):

@@ -83,9 +83,10 @@ def synthetic_records(
         ],
         Platform.X: [PostRef(str(rng.randrange(10**18, 10**19))) for _ in range(20)],
     }
+    pool = max(2, n // 5)  # one author per five interactions, split like the traffic
     authors = {
-        p: [_author(rng, p, i) for i in range(max(1, n // 5))]
-        for p in (Platform.BLUESKY, Platform.X)
+        Platform.BLUESKY: [_author(rng, Platform.BLUESKY, i) for i in range(pool * 7 // 10)],
+        Platform.X: [_author(rng, Platform.X, i) for i in range(pool - pool * 7 // 10)],
     }
     kinds, weights = zip(*_KINDS, strict=True)
     records: list[InteractionRecord] = []

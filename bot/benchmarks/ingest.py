@@ -38,7 +38,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--n", type=int, default=100_000, help="interactions (default 100000)")
     parser.add_argument(
-        "--batch-size", type=int, default=25_000, help="interactions per transaction"
+        "--batch-size",
+        type=int,
+        default=None,
+        help="interactions per transaction (default: all N in one batch)",
     )
     parser.add_argument(
         "--database-url",
@@ -125,11 +128,12 @@ _NOW = datetime(2026, 11, 25, tzinfo=UTC)
 
 async def run(args: argparse.Namespace) -> int:
     """Run the benchmark and print its result."""
-    if args.n < 1 or args.batch_size < 1:
+    batch_size = args.n if args.batch_size is None else args.batch_size
+    if args.n < 1 or batch_size < 1:
         raise UserError("--n and --batch-size must be positive")
     seed = args.seed if args.seed is not None else uuid.uuid4().int % 2**32
     records = synthetic_records(args.n, seed=seed)
-    batches = [records[i : i + args.batch_size] for i in range(0, len(records), args.batch_size)]
+    batches = [records[i : i + batch_size] for i in range(0, len(records), batch_size)]
     try:
         async with _database(args.database_url) as db:
             first = await _pass(db, batches, "ingest")
@@ -142,7 +146,7 @@ async def run(args: argparse.Namespace) -> int:
         "backend": backend,
         "database": url,
         "rows": args.n,
-        "batch_size": args.batch_size,
+        "batch_size": batch_size,
         "batches": len(batches),
         "seconds": round(first.seconds, 4),
         "rows_per_s": round(args.n / first.seconds, 1),

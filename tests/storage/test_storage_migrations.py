@@ -62,7 +62,9 @@ async def test_plain_sql_can_read_the_tables(database: Database) -> None:
         assert result.all() == []
 
 
-async def test_sqlite_creates_the_parent_directory_and_uses_wal(sqlite_url: str) -> None:
+async def test_sqlite_file_is_created_with_wal_foreign_keys_and_large_pages(
+    sqlite_url: str,
+) -> None:
     path = Path(sqlite_url.removeprefix("sqlite+aiosqlite:///"))
     assert not path.parent.exists()
     db = Database(sqlite_url)
@@ -71,11 +73,13 @@ async def test_sqlite_creates_the_parent_directory_and_uses_wal(sqlite_url: str)
         async with db.engine.connect() as conn:
             journal = (await conn.execute(text("PRAGMA journal_mode"))).scalar()
             foreign_keys = (await conn.execute(text("PRAGMA foreign_keys"))).scalar()
+            page_size = (await conn.execute(text("PRAGMA page_size"))).scalar()
     finally:
         await db.dispose()
     assert path.is_file()  # noqa: ASYNC240
     assert journal == "wal"
     assert foreign_keys == 1
+    assert page_size == 16384
 
 
 @pytest.mark.parametrize(
