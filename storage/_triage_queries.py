@@ -19,7 +19,6 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
-    MetaData,
     SmallInteger,
     String,
     Table,
@@ -41,7 +40,7 @@ from engagement.signals import TextSignals, text_signals
 from engagement.triage import Item
 from storage._convert import action_from_row
 from storage._dialect import dialect_name
-from storage._tables import ActionRow, AuthorRow, BigId, InteractionRow
+from storage._tables import ActionRow, AuthorRow, Base, BigId, InteractionRow
 from storage._uow import UnitOfWork
 
 __all__ = [
@@ -61,8 +60,8 @@ _I: Table = InteractionRow.__table__  # type: ignore[assignment]
 _A: Table = AuthorRow.__table__  # type: ignore[assignment]
 SIGNALS = Table(
     "interaction_signals",
-    MetaData(),
-    Column("interaction_id", BigId, ForeignKey(_I.c.id), primary_key=True),
+    Base.metadata,  # with the other tables, so tests can compare them with the migrations
+    Column("interaction_id", BigId, ForeignKey(_I.c.id, ondelete="CASCADE"), primary_key=True),
     Column("version", Integer, nullable=False),
     Column("language", String(16), nullable=False),
     Column("question", Boolean, nullable=False),

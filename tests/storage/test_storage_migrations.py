@@ -10,6 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
+import storage._triage_queries  # noqa: F401 - registers interaction_signals on Base.metadata
 from storage import Database
 from storage._tables import Base
 
