@@ -43,8 +43,8 @@ def _columns(
     for name in names:
         values = [row[name] for row in rows]
         type_ = table.c[name].type.dialect_impl(dialect)
-        if dialect.name == "postgresql" and isinstance(type_, JSON):
-            values = [None if v is None else json.dumps(v) for v in values]
+        if isinstance(type_, JSON):
+            values = [None if v is None else _encode_json(v) for v in values]
         else:
             process = type_.bind_processor(dialect)
             if process is not None:
@@ -229,12 +229,19 @@ async def insert_new(
 
 
 def driver_processor(table: Table, column: str, dialect: Dialect) -> Callable[[Any], Any]:
-    """How a value of ``table.column`` is converted for the driver (JSON as text on PostgreSQL)."""
+    """How a value of ``table.column`` is converted for the driver (JSON as compact text)."""
     type_ = table.c[column].type.dialect_impl(dialect)
-    if dialect.name == "postgresql" and isinstance(type_, JSON):
-        return json.dumps
+    if isinstance(type_, JSON):
+        return _encode_json
     process = type_.bind_processor(dialect)
     return process if process is not None else _same
+
+
+# Payloads come from parsed JSON (no cycles to check); compact UTF-8 text, valid for both the
+# SQLite JSON column and PostgreSQL's ``::jsonb`` cast.
+_encode_json = json.JSONEncoder(
+    check_circular=False, ensure_ascii=False, separators=(",", ":")
+).encode
 
 
 def _same(value: Any) -> Any:
