@@ -106,7 +106,20 @@ async def _context(
         )
     )
     repeats.update({(p, a, t): int(n) for p, a, t, n in rows})
-    return Context(frozenset(brand), frozenset(answered), engagement, repeats, history)
+    cues: dict[tuple[str, str], tuple[str, ...]] = {}
+    rows = await session.execute(
+        _scope(
+            select(_I.c.platform, _I.c.author_id, SIGNALS.c.spam_cues)
+            .join(SIGNALS, SIGNALS.c.interaction_id == _I.c.id)
+            .where(window, SIGNALS.c.spam_cues != "")
+            .distinct(),
+            accounts,
+        )
+    )
+    for p, a, found in rows:
+        key = (str(p), str(a))
+        cues[key] = tuple(dict.fromkeys((*cues.get(key, ()), *str(found).split("|"))))
+    return Context(frozenset(brand), frozenset(answered), engagement, repeats, history, cues)
 
 
 async def _answer_items(
@@ -225,7 +238,7 @@ async def _hydrate(
     if not ids:
         return []
     rows = await session.execute(_item_select(sqlite).add_columns(_I.c.id).where(_I.c.id.in_(ids)))
-    latest = {int(row[-1]): _item(row) for row in rows.tuples()}
+    latest = {int(row[-1]): _item(row) for row in rows}
     out: list[ThankEntry] = []
     for entry in entries:
         item = latest[int(entry.latest.external_id)]

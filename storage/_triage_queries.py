@@ -201,7 +201,7 @@ def _item_select(sqlite: bool) -> Select[Any]:
 
 
 async def _items(session: AsyncSession, stmt: Select[Any]) -> list[Item]:
-    return [_item(row) for row in (await session.execute(stmt)).tuples()]
+    return [_item(row) for row in (await session.execute(stmt))]
 
 
 async def load_items(

@@ -28,10 +28,10 @@ _P_SCAM = 0.55
 _P_LINK_ONLY = 0.30
 _P_REPEATED = 0.40
 _P_RATIO = 0.30
-_P_NEW_ACCOUNT = 0.25
+_P_NEW_ACCOUNT = 0.30
 _P_YOUNG_ACCOUNT = 0.10
 _P_BLANK_PROFILE = 0.15
-_P_NO_POSTS = 0.10
+_P_NO_POSTS = 0.15
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +103,8 @@ def spam_likelihood(
     if account_created_at is not None:
         age_days = (now - account_created_at).total_seconds() / 86_400
         if age_days < 7:
-            parts.append((_P_NEW_ACCOUNT, f"account {max(age_days, 0):.0f} days old"))
+            days = max(int(age_days), 0)
+            parts.append((_P_NEW_ACCOUNT, f"account {days} day{'s' if days != 1 else ''} old"))
         elif age_days < 30:
             parts.append((_P_YOUNG_ACCOUNT, f"account {age_days:.0f} days old"))
     if has_avatar is False and bio is not None and not bio.strip():

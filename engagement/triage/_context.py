@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
+from types import MappingProxyType
 from typing import NamedTuple
 
 from engagement.signals.spam import SpamAssessment, spam_likelihood, text_spam_cues
@@ -25,6 +26,8 @@ class Context(NamedTuple):
         engagement: Interactions per author over the history window.
         repeats: How often each author sent each exact text in the window.
         history_start: Start of the history window.
+        author_cues: Text spam cues seen in anything each author sent in the window (so a
+            crypto-spammer's reposts are spam too).
     """
 
     brand_authors: frozenset[tuple[str, str]]
@@ -32,6 +35,7 @@ class Context(NamedTuple):
     engagement: Counter[tuple[str, str]]
     repeats: Counter[tuple[str, str, str]]
     history_start: datetime
+    author_cues: Mapping[tuple[str, str], tuple[str, ...]] = MappingProxyType({})
 
 
 def build_context(
@@ -54,6 +58,7 @@ def build_context(
     answered: set[tuple[str, str]] = set()
     engagement: Counter[tuple[str, str]] = Counter()
     repeats: Counter[tuple[str, str, str]] = Counter()
+    cues: dict[tuple[str, str], tuple[str, ...]] = {}
     for item in items:
         author = (item.platform, item.author_id)
         if author in brand:
@@ -67,12 +72,18 @@ def build_context(
         engagement[author] += 1
         if item.text and item.kind in _TEXT_KINDS:
             repeats[(item.platform, item.author_id, item.text.strip().lower())] += 1
-    return Context(frozenset(brand), frozenset(answered), engagement, repeats, start)
+            found = item.signals.spam_cues if item.signals else text_spam_cues(item.text)
+            if found:
+                cues[author] = tuple(dict.fromkeys((*cues.get(author, ()), *found)))
+    return Context(frozenset(brand), frozenset(answered), engagement, repeats, start, cues)
 
 
 def spam_of(item: Item, ctx: Context, now: datetime) -> SpamAssessment:
     """The spam likelihood of one item (author profile, text cues, repeated text)."""
     cues = item.signals.spam_cues if item.signals is not None else text_spam_cues(item.text)
+    seen = ctx.author_cues.get((item.platform, item.author_id))
+    if seen:
+        cues = tuple(dict.fromkeys((*cues, *seen)))
     repeats = 1
     if item.text and item.kind in _TEXT_KINDS:
         repeats = ctx.repeats.get((item.platform, item.author_id, item.text.strip().lower()), 1)
