@@ -3,7 +3,9 @@
 Limits (discord-api-docs ``resources/message.mdx``, ``interactions/message-components``):
 content 2000; 10 embeds; title 256, description 4096, 25 fields (name 256, value 1024),
 footer text 2048, author name 256, 6000 characters across all embeds of a message; 5 action
-rows of at most 5 buttons; ``custom_id`` 100; button label 80; modal title 45, 1–5 components.
+rows of at most 5 buttons; ``custom_id`` 100; button label 80; modal title 45, 1–5 components;
+a text input's label 45, ``placeholder`` 100, ``value`` at most 4000 and at most its own
+``max_length``, ``min_length`` 0–4000, ``max_length`` 1–4000.
 Lengths are counted in Unicode code points.
 """
 
@@ -102,7 +104,35 @@ def modal_errors(data: dict[str, Any]) -> Errors:
         errors.setdefault("data", {}).setdefault("components", {})["_errors"] = [
             {"code": "BASE_TYPE_MIN_LENGTH", "message": "Must be 1 or more in length."}
         ]
+    for i, row in enumerate(rows if isinstance(rows, list) else []):
+        if not isinstance(row, dict):
+            continue
+        children = row.get("components") or ([row["component"]] if "component" in row else [])
+        for j, child in enumerate(children if isinstance(children, list) else []):
+            if isinstance(child, dict) and child.get("type") == 4:
+                _text_input(errors, ["data", "components", i, "components", j], child)
     return errors
+
+
+def _text_input(errors: Errors, path: list[str | int], child: dict[str, Any]) -> None:
+    _max(errors, [*path, "label"], child.get("label") or "", 45)
+    _max(errors, [*path, "custom_id"], child.get("custom_id") or "", 100)
+    _max(errors, [*path, "placeholder"], child.get("placeholder") or "", 100)
+    max_length = child.get("max_length")
+    min_length = child.get("min_length")
+    if max_length is not None and not (isinstance(max_length, int) and 1 <= max_length <= 4000):
+        _error(errors, [*path, "max_length"], "NUMBER_TYPE_MAX", "Must be between 1 and 4000.")
+    if min_length is not None and not (isinstance(min_length, int) and 0 <= min_length <= 4000):
+        _error(errors, [*path, "min_length"], "NUMBER_TYPE_MAX", "Must be between 0 and 4000.")
+    limit = max_length if isinstance(max_length, int) and max_length <= 4000 else 4000
+    _max(errors, [*path, "value"], child.get("value") or "", limit)
+
+
+def _error(errors: Errors, path: list[str | int], code: str, message: str) -> None:
+    node = errors
+    for key in path:
+        node = node.setdefault(str(key), {})
+    node.setdefault("_errors", []).append({"code": code, "message": message})
 
 
 def form_error(errors: Errors) -> dict[str, Any]:

@@ -262,3 +262,41 @@ async def test_gateway_and_command_sync(
     assert synced[0].id > 0
     gateway = await client.http.get_bot_gateway()
     assert gateway[0] == 1
+
+
+class _LongLabelModal(discord.ui.Modal, title="Répondre"):
+    text: discord.ui.TextInput[Any] = discord.ui.TextInput(label="L" * 46, max_length=280)
+
+
+class _OverfullModal(discord.ui.Modal, title="Répondre"):
+    text: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        label="Texte", max_length=10, default="x" * 11
+    )
+
+
+class _EdgeModal(discord.ui.Modal, title="Répondre"):
+    text: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        label="L" * 45, max_length=4000, default="x" * 4000
+    )
+
+
+@pytest.mark.parametrize(
+    ("modal", "path"),
+    [(_LongLabelModal, "label"), (_OverfullModal, "value")],
+)
+async def test_modal_text_input_limits_are_enforced(
+    client: discord.Client,
+    discord_base: SandboxServer,
+    http: aiohttp.ClientSession,
+    modal: type[discord.ui.Modal],
+    path: str,
+) -> None:
+    with pytest.raises(discord.HTTPException) as info:
+        await _interaction(client, 3).response.send_modal(modal())
+    assert info.value.code == 50035
+    recorded = await _recorded(http, discord_base)
+    assert recorded["interaction_responses"] == []
+    assert path in str(recorded["rejected"][-1]["error"]["errors"])
+    await _interaction(client, 4).response.send_modal(_EdgeModal())
+    recorded = await _recorded(http, discord_base)
+    assert [r["type"] for r in recorded["interaction_responses"]] == [9]
