@@ -42,7 +42,7 @@ from engagement.classifiers._features import (  # noqa: E402
     lexicon_scores,
     strip_leading_mentions,
 )
-from engagement.eval import binary_scores, decode_escapes, multiclass_scores  # noqa: E402
+from engagement.eval import binary_scores, multiclass_scores, split_lines  # noqa: E402
 
 OUT = ROOT / "engagement" / "classifiers" / "models"
 DENSE_SCALE = 1.0
@@ -99,7 +99,7 @@ RANDOM_DOMAINS = {"random_tweet", "random_reply"}
 
 
 def read(path: Path) -> list[str]:
-    return [decode_escapes(line.rstrip("\n")) for line in path.open(encoding="utf-8")]
+    return split_lines(path.read_text(encoding="utf-8"))
 
 
 def vader_lexicon() -> dict[str, float]:

@@ -17,7 +17,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, not_, or_, select
+from sqlalchemy import and_, case, func, not_, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from engagement.classifiers import TextClassifier
@@ -143,9 +143,12 @@ async def _creator_items(
     params: TriageParams,
     accounts: Collection[tuple[str, str]],
 ) -> list[Item]:
+    creators = select(_A.c.platform, _A.c.platform_id).where(
+        _A.c.followers_count >= params.creator_min_followers
+    )
     stmt = _item_select(sqlite).where(
+        tuple_(_I.c.platform, _I.c.author_id).in_(creators),
         _I.c.created_at >= history,
-        _A.c.followers_count >= params.creator_min_followers,
         _I.c.author_id != _I.c.account_id,
     )
     return await _items(session, _scope(stmt, accounts))
@@ -166,31 +169,116 @@ async def _thank_candidates(
     """
     s = SIGNALS.c
     kind = _I.c.kind
+    period = and_(
+        _I.c.created_at >= since, _I.c.created_at <= now, _I.c.author_id != _I.c.account_id
+    )
+    # Praise (a positive plain mention or reply) needs the signals: a small query of its own.
+    praise_stmt = (
+        select(
+            _I.c.platform,
+            _I.c.author_id,
+            func.count(),
+            func.max(_I.c.id),
+            _dt(func.max(_I.c.created_at), sqlite),
+        )
+        .join(SIGNALS, SIGNALS.c.interaction_id == _I.c.id)
+        .where(
+            period,
+            kind.in_(("mention", "reply")),
+            s.sentiment == 2,
+            not_(s.question),
+            not_(s.complaint),
+            not_(s.request),
+        )
+        .group_by(_I.c.platform, _I.c.author_id)
+    )
+    praise = {
+        (str(p), str(a)): (int(c), int(m), last)
+        for p, a, c, m, last in await session.execute(_scope(praise_stmt, accounts))
+    }
 
     def n(condition: Any) -> Any:
         return func.sum(case((condition, 1), else_=0))
 
-    praise = and_(
-        kind.in_(("mention", "reply")),
-        s.sentiment == 2,
-        not_(s.question),
-        not_(s.complaint),
-        not_(s.request),
+    # Aggregate the interactions first (covering index), then join the few author rows.
+    groups = (
+        select(
+            _I.c.platform.label("platform"),
+            _I.c.author_id.label("author_id"),
+            n(kind == "repost").label("reposts"),
+            n(kind == "quote").label("quotes"),
+            n(kind == "like").label("likes"),
+            func.max(case((kind == "follow", 1), else_=0)).label("follows"),
+            func.max(_I.c.id).label("last_id"),
+            func.max(_I.c.created_at).label("last_at"),
+        )
+        .where(period, kind.in_(("repost", "quote", "like", "follow")))
+        .group_by(_I.c.platform, _I.c.author_id)
     )
-    reposts, quotes, likes = n(kind == "repost"), n(kind == "quote"), n(kind == "like")
-    follows, praises = func.max(case((kind == "follow", 1), else_=0)), n(praise)
-    points = reposts * 3 + quotes * 4 + likes * 0.5 + follows * 2 + praises * 3
-    stmt = (
+    groups = _scope(groups, accounts).subquery()
+    g = groups.c
+    points = g.reposts * 3 + g.quotes * 4 + g.likes * 0.5 + g.follows * 2
+    stmt = select(
+        g.platform,
+        g.author_id,
+        g.reposts,
+        g.quotes,
+        g.likes,
+        g.follows,
+        g.last_id,
+        _dt(g.last_at, sqlite),
+        _A.c.handle,
+        _A.c.followers_count,
+        _A.c.follows_count,
+        _A.c.posts_count,
+        _dt(_A.c.account_created_at, sqlite),
+        _A.c.avatar_url.is_not(None),
+        _A.c.description,
+        _A.c.verified,
+        _A.c.first_followers_count,
+        _dt(_A.c.first_seen_at, sqlite),
+    ).join(_A, and_(_A.c.platform == g.platform, _A.c.platform_id == g.author_id))
+    rows = list(await session.execute(stmt.where(points >= params.thank_min_score)))
+    seen = {(str(r[0]), str(r[1])) for r in rows}
+    missing = [key for key in praise if key not in seen]
+    for start in range(0, len(missing), 500):  # people who qualify thanks to their praise
+        chunk = missing[start : start + 500]
+        found = list(await session.execute(stmt.where(tuple_(g.platform, g.author_id).in_(chunk))))
+        rows += found
+        rows += await _praise_only_rows(
+            session, sqlite, set(chunk) - {(str(r[0]), str(r[1])) for r in found}, praise
+        )
+    names = ("repost", "quote", "like", "follow")
+    out: list[ThankCandidate] = []
+    for r in rows:
+        key = (str(r[0]), str(r[1]))
+        counts = {name: int(v) for name, v in zip(names, r[2:6], strict=True) if v}
+        last_id = int(r[6]) if r[6] is not None else 0
+        if key in praise:
+            counts["praise"] = praise[key][0]
+            last_id = max(last_id, praise[key][1])
+        stand_in = Item(
+            r[0], str(last_id), "", "", r[1], r[8], "", r[9], r[10], r[11], _parse(r[12]),
+            bool(r[13]), r[14] or "", bool(r[15]), r[16], _parse(r[17]), "",
+            _parse(r[7]) or now, None, None, None, None,
+        )  # fmt: skip
+        out.append(ThankCandidate(stand_in, counts, ()))
+    return out
+
+
+async def _praise_only_rows(
+    session: AsyncSession,
+    sqlite: bool,
+    keys: Collection[tuple[str, str]],
+    praise: dict[tuple[str, str], tuple[int, int, Any]],
+) -> list[Any]:
+    """Rows shaped like the aggregate for people who only praised (no repost, like…)."""
+    if not keys:
+        return []
+    authors = await session.execute(
         select(
             _A.c.platform,
             _A.c.platform_id,
-            reposts,
-            quotes,
-            likes,
-            follows,
-            praises,
-            func.max(_I.c.id),
-            _dt(func.max(_I.c.created_at), sqlite),
             _A.c.handle,
             _A.c.followers_count,
             _A.c.follows_count,
@@ -201,29 +289,13 @@ async def _thank_candidates(
             _A.c.verified,
             _A.c.first_followers_count,
             _dt(_A.c.first_seen_at, sqlite),
-        )
-        .join(_A, and_(_A.c.platform == _I.c.platform, _A.c.platform_id == _I.c.author_id))
-        .outerjoin(SIGNALS, SIGNALS.c.interaction_id == _I.c.id)
-        .where(
-            _I.c.created_at >= since,
-            _I.c.created_at <= now,
-            kind.in_(_THANK_KINDS),
-            _I.c.author_id != _I.c.account_id,
-        )
-        .group_by(_A.c.platform, _A.c.platform_id)
-        .having(points >= params.thank_min_score)
+        ).where(tuple_(_A.c.platform, _A.c.platform_id).in_(list(keys)))
     )
-    names = ("repost", "quote", "like", "follow", "praise")
-    out: list[ThankCandidate] = []
-    for r in await session.execute(_scope(stmt, accounts)):
-        counts = {name: int(v) for name, v in zip(names, r[2:7], strict=True) if v}
-        stand_in = Item(
-            r[0], str(r[7]), "", "", r[1], r[9], "", r[10], r[11], r[12], _parse(r[13]),
-            bool(r[14]), r[15] or "", bool(r[16]), r[17], _parse(r[18]), "",
-            _parse(r[8]) or now, None, None, None, None,
-        )  # fmt: skip
-        out.append(ThankCandidate(stand_in, counts, ()))
-    return out
+    rows: list[Any] = []
+    for a in authors:
+        _, last_id, last_at = praise[(str(a[0]), str(a[1]))]
+        rows.append((a[0], a[1], 0, 0, 0, 0, last_id, last_at, *a[2:]))
+    return rows
 
 
 async def _hydrate(

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    case,
     func,
     or_,
     select,
@@ -291,16 +292,24 @@ async def period_counts(
     """Interactions per platform and kind in ``[since, now)`` and in the period before it."""
     session = _session(uow)
     start = since - (now - since)
-    out: list[dict[tuple[str, str], int]] = []
-    for lo, hi in ((since, now), (start, since)):
-        stmt = (
-            select(_I.c.platform, _I.c.kind, func.count())
-            .where(_I.c.created_at >= lo, _I.c.created_at < hi)
-            .group_by(_I.c.platform, _I.c.kind)
+    current = _I.c.created_at >= since
+    stmt = (
+        select(
+            _I.c.platform,
+            _I.c.kind,
+            func.sum(case((current, 1), else_=0)),
+            func.sum(case((current, 0), else_=1)),
         )
-        account_filter = _account_filter(accounts)
-        if account_filter is not None:
-            stmt = stmt.where(account_filter)
-        rows = (await session.execute(stmt)).all()
-        out.append({(str(p), str(k)): int(n) for p, k, n in rows})
+        .where(_I.c.created_at >= start, _I.c.created_at < now)
+        .group_by(_I.c.platform, _I.c.kind)
+    )
+    account_filter = _account_filter(accounts)
+    if account_filter is not None:
+        stmt = stmt.where(account_filter)
+    out: list[dict[tuple[str, str], int]] = [{}, {}]
+    for platform, kind, now_n, before_n in await session.execute(stmt):
+        if now_n:
+            out[0][(str(platform), str(kind))] = int(now_n)
+        if before_n:
+            out[1][(str(platform), str(kind))] = int(before_n)
     return PeriodCounts(out[0], out[1])

@@ -14,7 +14,7 @@ from pathlib import Path
 from bot.benchmarks._common import emit
 from bot.errors import UserError
 from engagement.classifiers import default_classifier
-from engagement.eval import decode_escapes
+from engagement.eval import split_lines
 from engagement.signals import text_signals
 
 _DATASETS = Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets"
@@ -47,7 +47,7 @@ def _texts(n: int) -> tuple[list[str], str]:
         for split in ("train", "val"):
             path = _DATASETS / "sentiment" / lang / f"{split}_text.txt"
             if path.is_file():
-                pool += [decode_escapes(line.rstrip("\n")) for line in path.open(encoding="utf-8")]
+                pool += split_lines(path.read_text(encoding="utf-8"))
                 source = "shared/datasets sentiment (en, fr)"
     if not pool:
         pool = list(_SAMPLE)

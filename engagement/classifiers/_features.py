@@ -1,7 +1,7 @@
 """Text features shared by training (``scripts/train_classifiers.py``) and inference.
 
 One function, :func:`extract`, turns a text into the string features a linear model reads:
-word unigrams and bigrams plus character 2–5-grams inside each word (``char_wb`` style).
+word unigrams and bigrams plus character 2–5-grams of the space-joined tokens.
 Training feeds it to scikit-learn as the analyzer, so inference sees exactly the same
 features. :func:`lexicon_scores` gives three dense polarity features from a cue lexicon with
 negation handling. Pure standard library and fast: a tweet takes a few tens of microseconds.

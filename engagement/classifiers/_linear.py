@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+import numpy as np
+
 __all__ = ["Bundle", "LinearModel", "ModelFormatError", "load_packaged"]
 
 FORMAT = 1
@@ -142,8 +144,9 @@ def load_packaged(filename: str) -> dict[str, Any]:
 class Bundle:
     """Several linear models merged into one vocabulary, so a text costs one look-up per feature.
 
-    Each feature maps to the concatenation of every model's row (zeros where a model does
-    not know the feature); one column sum then serves all the models.
+    Each feature maps to a row of one matrix holding every model's weights side by side
+    (zeros where a model does not know the feature); one look-up per feature and one numpy
+    column sum then serve all the models.
 
     Args:
         models: The models, in the order :meth:`probabilities` returns them.
@@ -157,15 +160,18 @@ class Bundle:
             self._offsets.append(width)
             width += len(model.outputs) + 1
         self._width = width
-        merged: dict[str, list[float]] = {}
+        index: dict[str, int] = {}
+        rows: list[list[float]] = []
         for model, offset in zip(self.models, self._offsets, strict=True):
             size = len(model.outputs) + 1
             for feat, row in model.vocab.items():
-                slot = merged.get(feat)
+                slot = index.get(feat)
                 if slot is None:
-                    slot = merged[feat] = [0.0] * width
-                slot[offset : offset + size] = row
-        self._vocab = {feat: tuple(row) for feat, row in merged.items()}
+                    slot = index[feat] = len(rows)
+                    rows.append([0.0] * width)
+                rows[slot][offset : offset + size] = row
+        self._index = index
+        self._matrix = np.asarray(rows, dtype=np.float64).reshape(len(rows), width)
 
     def probabilities(
         self, features: Sequence[str], dense: Sequence[Sequence[float]]
@@ -176,8 +182,10 @@ class Bundle:
             features: The text's n-gram features.
             dense: Per model, its dense features (empty when it has none).
         """
-        rows = [r for r in map(self._vocab.get, set(features)) if r is not None]
-        sums = [sum(col) for col in zip(*rows, strict=True)] if rows else [0.0] * self._width
+        found = [i for i in map(self._index.get, set(features)) if i is not None]
+        sums: list[float] = (
+            self._matrix[found].sum(axis=0).tolist() if found else [0.0] * self._width
+        )
         out: list[list[float]] = []
         for model, offset, extra in zip(self.models, self._offsets, dense, strict=True):
             width = len(model.outputs)

@@ -108,8 +108,10 @@ def test_spam_never_reaches_the_digest() -> None:
     legit = record(author("dora"), text="Le support ne répond toujours pas, c'est inadmissible")
     digest = _digest([*spam, legit], params=TriageParams(creator_min_followers=10))
     payload = json.dumps(digest.to_dict())
-    assert "cryptoking" not in payload and "bigbot" not in payload
-    assert digest.answer.total == 1 and digest.answer.entries[0].item.handle == "dora"
+    assert "cryptoking" not in payload
+    assert "bigbot" not in payload
+    assert digest.answer.total == 1
+    assert digest.answer.entries[0].item.handle == "dora"
 
 
 def test_repeated_text_from_a_fresh_blank_account_is_spam_not_from_a_customer() -> None:
@@ -134,8 +136,10 @@ def test_service_levels_and_breaches() -> None:
     by_handle = {e.item.handle: e for e in digest.answer.entries}
     assert by_handle["a"].sla is None
     assert by_handle["b"].sla == ">1h"
-    assert by_handle["c"].sla == ">72h" and by_handle["c"].breach
+    assert by_handle["c"].sla == ">72h"
+    assert by_handle["c"].breach
     assert "breach: unanswered >72h" in by_handle["c"].reasons
-    assert digest.figures.breaches == 1 and digest.figures.sla_flagged == 2
+    assert digest.figures.breaches == 1
+    assert digest.figures.sla_flagged == 2
     assert digest.figures.oldest_waiting == timedelta(hours=80)
     assert digest.answer.entries[0].item.handle == "c"

@@ -103,6 +103,8 @@ async def test_signals_are_scored_once(database: Database) -> None:
         assert count == text_kinds
         items = {i.external_id: i for i in await load_items(uow, since=NOW - timedelta(days=60))}
     q = items[records[0].external_id]
-    assert q.signals is not None and q.signals.question and q.signals.language == "fr"
+    assert q.signals is not None
+    assert q.signals.question
+    assert q.signals.language == "fr"
     assert items[records[-5].external_id].signals.spam_cues == ("crypto/giveaway wording",)
     assert items[records[4].external_id].signals is None  # a repost has no text signals
