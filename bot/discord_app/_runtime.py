@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from bot.commands.digest import triage_params
 from bot.discord_app._app import Runtime
 from bot.discord_app._config import ConfigStore
 from bot.discord_app._locations import JsonLocationStore
@@ -14,6 +15,7 @@ from bot.pollers import build_pollers, build_publisher, close_pollers
 from bot.settings import Settings
 from bot.x import x_budget_state, x_configured
 from cogs.ports import TeamConfig
+from engagement.classifiers import default_classifier
 from engagement.ports import Alerts
 from storage import Database
 from watchers.x import BudgetState
@@ -74,8 +76,8 @@ async def open_runtime(
         drafter,
         ConfigStore(state_dir / CONFIG_FILE, team_config_from(settings)),
         voice=voice_from_settings(settings),
-        creator_followers=settings.creator_min_followers,
-        section_cap=settings.digest_section_cap,
+        params=triage_params(settings),
+        classifier=default_classifier(),
         budget=budget if x_configured(settings) else None,
     )
 

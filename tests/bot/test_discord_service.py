@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from _discord_env import TeamEnv, team_env
 
+from cogs._ids import custom_id, hash_ref
 from cogs.ports import InboxQuery, ItemStatus, Section
 from engagement.models import ActionKind, ActionStatus, InteractionKind, Platform
 from engagement.ports import Actor
@@ -152,9 +154,16 @@ async def test_resolve_urls_and_ids(env: TeamEnv) -> None:
     url = f"https://bsky.app/profile/{card.item.author.handle}/post/{rkey}"
     assert await env.service.resolve(url) == card.key
     assert await env.service.resolve(card.item.external_id) == card.key
-    from cogs._ids import hash_ref
-
-    assert await env.service.resolve(hash_ref(card.item.external_id)) == card.key
+    # Only ids too long for a custom id are ever referred to by a hash: store one and find it.
+    long_id = card.item.external_id + "x" * 90
+    ref = custom_id("reply", Platform.BLUESKY, long_id).rsplit(":", 1)[1]
+    assert ref == hash_ref(long_id)
+    async with env.service.db.unit_of_work() as uow:
+        await uow.ingest([replace(card.item, external_id=long_id)], None)
+        await uow.commit()
+    assert await env.service.resolve(ref) == (Platform.BLUESKY, long_id)
+    assert await env.service.resolve(hash_ref(long_id + "y")) is None
+    assert await env.service.resolve(hash_ref(card.item.external_id)) is None  # never made
     assert await env.service.resolve("https://example.com/nothing") is None
     assert await env.service.resolve("https://x.com/a/status/1") is None
 
