@@ -62,6 +62,14 @@ def _fault_body(endpoint: str, status: int) -> dict[str, Any]:
 
 
 async def _apply(request: web.Request, handler: Handler, fault: Fault) -> web.StreamResponse:
+    done: web.StreamResponse | None = None
+    if fault.after:
+        # The request is processed first (a write lands); its answer is then late, lost,
+        # replaced by an error or garbled.
+        try:
+            done = await handler(request)
+        except web.HTTPException as exc:
+            done = exc
     if fault.delay_s:
         await asyncio.sleep(fault.delay_s)
     if fault.drop:
@@ -75,7 +83,9 @@ async def _apply(request: web.Request, handler: Handler, fault: Fault) -> web.St
         response = web.Response(status=200, body=b'{"data": [{"id": "1", "text": "trunc')
         response.headers["Content-Type"] = "application/json"
         return response
-    return await handler(request)
+    if isinstance(done, web.HTTPException):
+        raise done
+    return done if done is not None else await handler(request)
 
 
 @web.middleware
@@ -134,6 +144,7 @@ async def _faults(request: web.Request) -> web.Response:
         None if delay is None else float(delay),
         bool(body.get("malformed")),
         bool(body.get("drop")),
+        bool(body.get("after")),
     )
     world = request.app[WORLD]
     world.queue_fault(endpoint, fault, count)

@@ -24,12 +24,17 @@ _LOG_LIMIT = 20_000
 
 @dataclass(frozen=True, slots=True)
 class Fault:
-    """One queued failure for the next request of an endpoint."""
+    """One queued failure for the next request of an endpoint.
+
+    With ``after`` the real handler runs first (the write happens) and only then is the
+    answer replaced by the drop, error status or malformed body: an unclear outcome.
+    """
 
     status: int | None = None
     delay_s: float | None = None
     malformed: bool = False
     drop: bool = False
+    after: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,10 @@
 """A small subset of X's search query language, enough for discovery tests.
 
 Supported: bare words and ``"quoted phrases"`` (case-insensitive, whole words), ``OR`` between
-clauses, ``-`` negation, ``from:``, ``to:``, ``@user``, ``#tag``, ``lang:``, ``is:reply``,
-``is:quote``, ``is:retweet``, ``has:links`` and ``has:mentions``. Parentheses are ignored
-(clauses are read flat: ``a (b OR c)`` means ``a b OR c``). Queries over 512 characters are
+clauses, ``-`` negation, ``from:`` and ``to:`` (username or numeric id), ``conversation_id:``,
+``in_reply_to_tweet_id:`` (alias ``in_reply_to_status_id:``), ``@user``, ``#tag``, ``lang:``,
+``is:reply``, ``is:quote``, ``is:retweet``, ``has:links`` and ``has:mentions``. Parentheses are
+ignored (clauses are read flat: ``a (b OR c)`` means ``a b OR c``). Queries over 512 characters are
 refused, as X does.
 """
 
@@ -30,12 +31,17 @@ def _word(term: str) -> Matcher:
 def _term(token: str, users: dict[str, XUser]) -> Matcher:
     op, sep, arg = token.partition(":")
     op = op.lower()
-    if sep and op == "from":
+    if sep and op in {"from", "to"}:
+        # X takes a username or a numeric user id.
         user = users.get(arg.lower().lstrip("@"))
-        return lambda post: user is not None and post.author_id == user.id
-    if sep and op == "to":
-        user = users.get(arg.lower().lstrip("@"))
-        return lambda post: user is not None and post.in_reply_to_user_id == user.id
+        user_id = arg if arg.isdigit() else (user.id if user is not None else None)
+        if op == "from":
+            return lambda post: user_id is not None and post.author_id == user_id
+        return lambda post: user_id is not None and post.in_reply_to_user_id == user_id
+    if sep and op == "conversation_id":
+        return lambda post: post.conversation_id == arg
+    if sep and op in {"in_reply_to_tweet_id", "in_reply_to_status_id"}:
+        return lambda post: ("replied_to", arg) in post.referenced
     if sep and op == "lang":
         return lambda post: (post.lang or "und") == arg.lower()
     if sep and op == "is":
