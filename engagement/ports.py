@@ -37,6 +37,8 @@ class WriteKind(StrEnum):
     UNLIKE = "unlike"
     UNREPOST = "unrepost"
     UNFOLLOW = "unfollow"
+    DELETE_REPLY = "delete_reply"
+    """Delete the brand's latest confirmed reply to the item (the undo of a reply)."""
 
 
 class WriteRefusedError(Exception):
@@ -66,7 +68,7 @@ class Publisher(Protocol):
         ...
 
     async def act(self, item: InteractionRecord, kind: WriteKind, actor: Actor) -> ActionRecord:
-        """Like, repost, follow the author of, or undo one of those on ``item``."""
+        """Like, repost, follow the author of, or undo one of those (or a reply) on ``item``."""
         ...
 
 

@@ -6,6 +6,7 @@ Keys (one per intended effect, so a double click or a retry acts once):
 * like / repost: ``bluesky:<like|repost>:<account>:<post>:<generation>``
 * follow: ``bluesky:follow:<account>:<author DID>:<generation>``
 * undo: the same with ``un`` in front of the verb, for the generation it undoes.
+* delete of a reply (``WriteKind.DELETE_REPLY``): the reply's key + ``:deleted``.
 
 The generation counts confirmed undos, so like → unlike → like creates a second like. Record
 keys are TIDs derived from the key and the recorded time (:func:`watchers.bluesky.tid_for`), so
@@ -18,11 +19,10 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.publishing import ActionLedger, Clock, text_digest, utc_now
+from bot.publishing import ActionLedger, Clock, pending_action, text_digest, undo_key_of, utc_now
 from engagement.models import (
     ActionKind,
     ActionRecord,
-    ActionStatus,
     InteractionRecord,
     Platform,
 )
@@ -106,28 +106,13 @@ class BlueskyPublisher:
             )
         return writer
 
-    def _action(
-        self, key: str, kind: ActionKind, item: InteractionRecord, actor: Actor, text: str | None
-    ) -> ActionRecord:
-        return ActionRecord(
-            idempotency_key=key,
-            kind=kind,
-            status=ActionStatus.PENDING,
-            actor_id=actor.id,
-            actor_name=actor.name,
-            created_at=self._clock(),
-            platform=Platform.BLUESKY,
-            interaction_id=item.external_id,
-            text=text,
-        )
-
     async def reply(self, item: InteractionRecord, text: str, actor: Actor) -> ActionRecord:
         """Reply ``text`` to ``item`` in its thread (root and parent strong refs).
 
         Raises:
             WriteRefusedError: Empty, over 300 graphemes, or ``item`` is not a post.
         """
-        writer = await self._writer(item)
+        # Refusals first: nothing (not even a login) happens for a text that cannot be sent.
         check_post_length(text)
         if item.known_kind is None or not item.known_kind.has_text:
             raise WriteRefusedError(
@@ -135,6 +120,7 @@ class BlueskyPublisher:
                 reason="not_a_post",
                 suggestion="reply to one of their posts instead",
             )
+        writer = await self._writer(item)
         key = f"bluesky:reply:{item.account_id}:{item.external_id}:{text_digest(text)}"
         language = self._language(text) or item.language
         known = {item.author.handle.lower(): item.author.platform_id}
@@ -157,7 +143,8 @@ class BlueskyPublisher:
             )
             return created.uri
 
-        action = self._action(key, ActionKind.ANSWERED, item, actor, text)
+        action = pending_action(key, ActionKind.ANSWERED, item, actor, text, at=self._clock())
+        # A deterministic record key makes a resend find the record an unclear attempt made.
         return await self._ledger.run(action, send, resend_pending=True)
 
     async def act(self, item: InteractionRecord, kind: WriteKind, actor: Actor) -> ActionRecord:
@@ -168,41 +155,46 @@ class BlueskyPublisher:
                 or ``kind`` is a reply (use :meth:`reply`).
         """
         writer = await self._writer(item)
+        if kind is WriteKind.DELETE_REPLY:
+            do_key = await self._ledger.last_reply_key(item)
+            if do_key is None:
+                raise WriteRefusedError(
+                    "Nothing to undo: the brand has not replied here.", reason="nothing_to_undo"
+                )
+
+            async def remove(uri: str) -> None:
+                await writer.delete(uri, self._clock())
+
+            return await self._ledger.undo(do_key, undo_key_of(do_key), item, actor, kind, remove)
         verb = _VERBS.get(kind)
         if verb is None:
             raise WriteRefusedError("Use reply() to answer.", reason="unsupported")
         target = self._target(item, verb)
-        base = f"bluesky:{verb.name}:{item.account_id}:{target}"
-        generation = await self._generation(item.account_id, verb.name, target)
-        do_key = f"{base}:{generation}"
-        if not verb.undo:
+        account = item.account_id
+        generation = await self._ledger.generation(
+            lambda g: f"bluesky:un{verb.name}:{account}:{target}:{g}"
+        )
+        do_key = f"bluesky:{verb.name}:{account}:{target}:{generation}"
+        if verb.undo:
 
-            async def send(stored: ActionRecord) -> str:
-                rkey = tid_for(do_key, stored.created_at)
-                if verb.name == "follow":
-                    made = await writer.follow(target, rkey=rkey, at=stored.created_at)
-                elif verb.name == "like":
-                    made = await writer.like(item.post, rkey=rkey, at=stored.created_at)
-                else:
-                    made = await writer.repost(item.post, rkey=rkey, at=stored.created_at)
-                return made.uri
+            async def delete(uri: str) -> None:
+                await writer.delete(uri, self._clock())
 
-            action = self._action(do_key, verb.kind, item, actor, None)
-            return await self._ledger.run(action, send, resend_pending=True)
-        done = await self._ledger.get(do_key)
-        if done is None or done.status is not ActionStatus.CONFIRMED or not done.result_id:
-            raise WriteRefusedError(
-                f"Nothing to undo: the brand has no {verb.name} here.", reason="nothing_to_undo"
-            )
-        made_uri = done.result_id
+            undo_key = f"bluesky:un{verb.name}:{account}:{target}:{generation}"
+            return await self._ledger.undo(do_key, undo_key, item, actor, kind, delete)
 
-        async def undo(stored: ActionRecord) -> str:
-            await writer.delete(made_uri, stored.created_at)
-            return made_uri
+        async def send(stored: ActionRecord) -> str:
+            rkey = tid_for(do_key, stored.created_at)
+            if verb.name == "follow":
+                made = await writer.follow(target, rkey=rkey, at=stored.created_at)
+            elif verb.name == "like":
+                made = await writer.like(item.post, rkey=rkey, at=stored.created_at)
+            else:
+                made = await writer.repost(item.post, rkey=rkey, at=stored.created_at)
+            return made.uri
 
-        undo_key = f"bluesky:un{verb.name}:{item.account_id}:{target}:{generation}"
-        action = self._action(undo_key, ActionKind.UNDONE, item, actor, f"un{verb.name}")
-        return await self._ledger.run(action, undo, resend_pending=True)
+        action = pending_action(do_key, verb.kind, item, actor, None, at=self._clock())
+        return await self._ledger.run(action, send, resend_pending=True)
 
     def _target(self, item: InteractionRecord, verb: _Verb) -> str:
         if verb.name == "follow":
@@ -212,12 +204,3 @@ class BlueskyPublisher:
                 f"A {item.kind} is not a post one can {verb.name}.", reason="not_a_post"
             )
         return item.external_id
-
-    async def _generation(self, account: str, verb: str, target: str) -> int:
-        """How many times this effect was made and undone (confirmed) before."""
-        generation = 0
-        while True:
-            undo = await self._ledger.get(f"bluesky:un{verb}:{account}:{target}:{generation}")
-            if undo is None or undo.status is not ActionStatus.CONFIRMED:
-                return generation
-            generation += 1

@@ -8,14 +8,26 @@ Refusals (:class:`WriteRefusedError`, nothing sent, ``reason`` for the Discord s
 - ``url_costs_more``: the reply contains a URL, which X bills $0.20 instead of $0.01. Call
   ``reply(..., allow_url_cost=True)`` once the person confirmed.
 - ``empty``, ``read_only`` (app-only bearer token), ``wrong_platform``, ``unsupported``
-  (follow: the app does not ask for ``follows.write``), ``budget_reached``.
+  (follow: the app does not ask for ``follows.write``), ``budget_reached``,
+  ``nothing_to_undo``.
+
+A request whose action is already recorded is answered from the ledger before any budget or
+cost check. A reply whose outcome was unclear (timeout, dropped connection, 5xx, malformed
+answer) stays ``pending`` and is never posted again: a repeat searches X for it
+(:meth:`watchers.x.XWriter.find_reply`) and confirms it when found. ``WriteKind.DELETE_REPLY``
+deletes the brand's latest confirmed reply (``DELETE /2/tweets/:id``).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TypeVar
 
-from bot.publishing import ActionLedger, text_digest
+import aiohttp
+
+from bot.publishing import ActionLedger, Send, pending_action, text_digest, undo_key_of
 from engagement.models import (
     ActionKind,
     ActionRecord,
@@ -28,7 +40,13 @@ from engagement.ports import Actor, WriteKind, WriteRefusedError
 from storage import Database
 from watchers.x import (
     BudgetPolicy,
+    XAuthError,
+    XBudgetExhaustedError,
+    XCreditsDepletedError,
     XPrices,
+    XRateLimitedError,
+    XRequestError,
+    XTransientError,
     XWriter,
     check_text,
     mentions_account,
@@ -36,20 +54,47 @@ from watchers.x import (
 )
 from watchers.x._auth import Clock
 
-_ACTION_KINDS = {
-    WriteKind.LIKE: ActionKind.LIKED,
-    WriteKind.REPOST: ActionKind.REPOSTED,
-    WriteKind.UNLIKE: ActionKind.UNDONE,
-    WriteKind.UNREPOST: ActionKind.UNDONE,
+
+@dataclass(frozen=True, slots=True)
+class _Verb:
+    name: str
+    kind: ActionKind
+    undo: bool
+    endpoint: str
+
+
+_VERBS: dict[WriteKind, _Verb] = {
+    WriteKind.LIKE: _Verb("like", ActionKind.LIKED, False, "POST /2/users/:id/likes"),
+    WriteKind.REPOST: _Verb("repost", ActionKind.REPOSTED, False, "POST /2/users/:id/retweets"),
+    WriteKind.UNLIKE: _Verb("like", ActionKind.UNDONE, True, "DELETE /2/users/:id/likes/:tweet_id"),
+    WriteKind.UNREPOST: _Verb(
+        "repost", ActionKind.UNDONE, True, "DELETE /2/users/:id/retweets/:source_tweet_id"
+    ),
 }
-_UNDO_OF = {
-    WriteKind.LIKE: WriteKind.UNLIKE,
-    WriteKind.UNLIKE: WriteKind.UNLIKE,
-    WriteKind.REPOST: WriteKind.UNREPOST,
-    WriteKind.UNREPOST: WriteKind.UNREPOST,
-}
+_DELETE_ENDPOINT = "DELETE /2/tweets/:id"
+_CLEAN_REFUSALS = (
+    XRequestError,
+    XRateLimitedError,
+    XCreditsDepletedError,
+    XAuthError,
+    XBudgetExhaustedError,
+)
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def not_sent(exc: Exception) -> bool:
+    """Whether X certainly did not perform a write that raised ``exc``.
+
+    A 4xx (refused, rate limited, no credits, bad credentials) or no connection at all; a
+    timeout, a dropped connection, a 5xx or a malformed 2xx body leave the outcome unknown.
+    """
+    if isinstance(exc, _CLEAN_REFUSALS):
+        return True
+    return isinstance(exc, XTransientError) and isinstance(
+        exc.__cause__, aiohttp.ClientConnectorError
+    )
 
 
 def may_reply(item: InteractionRecord, account_id: str, handle: str) -> bool:
@@ -101,6 +146,9 @@ class XPublisher:
     ) -> ActionRecord:
         """Reply ``text`` to ``item``; the same text to the same post twice posts once.
 
+        A reply whose outcome was unclear (timeout, 5xx…) stays ``pending`` and is never
+        posted again: a repeat only looks for it on X and confirms it when found.
+
         Raises:
             WriteRefusedError: See the module docstring for the reasons.
         """
@@ -123,33 +171,46 @@ class XPublisher:
                 reason="not_summoned",
                 suggestion=f"Like it instead, or open it in the browser: {stored.url}",
             )
-        cost = self.prices.reply_cost(summoned=True, has_url=check.has_url)
-        if check.has_url and not allow_url_cost:
-            normal = self.prices.reply_cost(summoned=True, has_url=False)
-            raise WriteRefusedError(
-                f"This reply contains a link ({check.urls[0]}): X bills ${cost:.2f} for it "
-                f"instead of ${normal:.2f}. Confirm to send it anyway.",
-                reason="url_costs_more",
-                suggestion="Confirm the cost, or remove the link.",
-            )
-        await self._check_budget(cost)
         key = f"x:reply:{stored.external_id}:{text_digest(text)}"
-        action = self._action(key, ActionKind.ANSWERED, stored, actor, text)
+        cost = self.prices.reply_cost(summoned=True, has_url=check.has_url)
+        if await self._may_send(key):
+            if check.has_url and not allow_url_cost:
+                normal = self.prices.reply_cost(summoned=True, has_url=False)
+                raise WriteRefusedError(
+                    f"This reply contains a link ({check.urls[0]}): X bills ${cost:.2f} for "
+                    f"it instead of ${normal:.2f}. Confirm to send it anyway.",
+                    reason="url_costs_more",
+                    suggestion="Confirm the cost, or remove the link.",
+                )
+            await self._check_budget(cost)
+        action = pending_action(key, ActionKind.ANSWERED, stored, actor, text, at=self.clock())
 
         async def send(_: ActionRecord) -> str | None:
-            result = await writer.reply(text, stored.external_id)
-            await self._spend("POST /2/tweets", cost)
-            return result
+            return await writer.reply(text, stored.external_id)
 
-        return await self.ledger.run(action, send, resend_pending=False)
+        async def lookup(_: ActionRecord) -> str | None:
+            conversation = str(stored.raw.get("conversation_id") or stored.external_id)
+            return await writer.find_reply(stored.external_id, conversation, text)
+
+        return await self.ledger.run(
+            action,
+            self._billed(send, "POST /2/tweets", cost),
+            resend_pending=False,
+            not_sent=not_sent,
+            lookup=lookup,
+        )
 
     async def act(self, item: InteractionRecord, kind: WriteKind, actor: Actor) -> ActionRecord:
-        """Like, repost, or undo one of those; repeated requests act once.
+        """Like, repost, undo one of those, or delete the brand's reply; repeats act once.
 
         Raises:
-            WriteRefusedError: Follow (not supported on X here), read-only setup, budget.
+            WriteRefusedError: Follow (not supported on X here), read-only setup, budget,
+                nothing to undo.
         """
-        if kind not in _ACTION_KINDS:
+        if kind is WriteKind.DELETE_REPLY:
+            return await self._delete_reply(item, actor)
+        verb = _VERBS.get(kind)
+        if verb is None:
             raise WriteRefusedError(
                 f"{kind.value} is not available on X from the bot.",
                 reason="unsupported",
@@ -157,39 +218,75 @@ class XPublisher:
             )
         writer = self._writer(item)
         stored = await self._stored(item)
-        cost = self.prices.action_cost(kind)
-        await self._check_budget(cost)
-        undo = _UNDO_OF[kind]
-        async with self.db.unit_of_work() as uow:
-            earlier = await uow.actions.for_interaction(Platform.X, stored.external_id)
-        undone = sum(
-            1
-            for a in earlier
-            if a.status is ActionStatus.CONFIRMED
-            and a.kind is ActionKind.UNDONE
-            and a.text == undo.value
+        base = f"x:{verb.name}:{stored.external_id}"
+        generation = await self.ledger.generation(
+            lambda g: f"x:un{verb.name}:{stored.external_id}:{g}"
         )
-        key = f"x:{kind.value}:{stored.external_id}:{undone}"
-        text = kind.value if kind in {WriteKind.UNLIKE, WriteKind.UNREPOST} else None
-        action = self._action(key, _ACTION_KINDS[kind], stored, actor, text)
-        calls = {
-            WriteKind.LIKE: (writer.like, "POST /2/users/:id/likes"),
-            WriteKind.UNLIKE: (writer.unlike, "DELETE /2/users/:id/likes/:tweet_id"),
-            WriteKind.REPOST: (writer.repost, "POST /2/users/:id/retweets"),
-            WriteKind.UNREPOST: (
-                writer.unrepost,
-                "DELETE /2/users/:id/retweets/:source_tweet_id",
-            ),
-        }
-        call, endpoint = calls[kind]
+        do_key = f"{base}:{generation}"
+        undo_key = f"x:un{verb.name}:{stored.external_id}:{generation}"
+        cost = self.prices.action_cost(kind)
+        if await self._may_send(undo_key if verb.undo else do_key):
+            await self._check_budget(cost)
+        if verb.undo:
+            remove = writer.unlike if verb.name == "like" else writer.unrepost
+
+            async def undo(post_id: str) -> None:
+                await self._billed_call(lambda: remove(post_id), verb.endpoint, cost)
+
+            return await self.ledger.undo(do_key, undo_key, stored, actor, kind, undo)
+        call = writer.like if verb.name == "like" else writer.repost
 
         async def send(_: ActionRecord) -> str | None:
             await call(stored.external_id)
-            await self._spend(endpoint, cost)
             return stored.external_id
 
+        action = pending_action(do_key, verb.kind, stored, actor, None, at=self.clock())
         # Liking or reposting twice leaves one like/repost on X: a pending one may be resent.
-        return await self.ledger.run(action, send, resend_pending=True)
+        return await self.ledger.run(
+            action, self._billed(send, verb.endpoint, cost), resend_pending=True
+        )
+
+    async def _delete_reply(self, item: InteractionRecord, actor: Actor) -> ActionRecord:
+        writer = self._writer(item)
+        stored = await self._stored(item)
+        do_key = await self.ledger.last_reply_key(stored)
+        if do_key is None:
+            raise WriteRefusedError(
+                "Nothing to undo: the brand has not replied to this post.",
+                reason="nothing_to_undo",
+            )
+        cost = self.prices.action_cost(WriteKind.DELETE_REPLY)
+        if await self._may_send(undo_key_of(do_key)):
+            await self._check_budget(cost)
+
+        async def remove(post_id: str) -> None:
+            await self._billed_call(lambda: writer.delete_post(post_id), _DELETE_ENDPOINT, cost)
+
+        return await self.ledger.undo(
+            do_key, undo_key_of(do_key), stored, actor, WriteKind.DELETE_REPLY, remove
+        )
+
+    async def _may_send(self, key: str) -> bool:
+        """Whether a request under ``key`` may send (else the ledger answers from its record)."""
+        earlier = await self.ledger.get(key)
+        return earlier is None or earlier.status is ActionStatus.FAILED
+
+    def _billed(self, send: Send, endpoint: str, cost: float) -> Send:
+        async def billed(action: ActionRecord) -> str | None:
+            return await self._billed_call(lambda: send(action), endpoint, cost)
+
+        return billed
+
+    async def _billed_call(self, call: Callable[[], Awaitable[T]], endpoint: str, cost: float) -> T:
+        """Run a write and record its cost unless X certainly did not perform it."""
+        try:
+            result = await call()
+        except Exception as exc:
+            if not not_sent(exc):
+                await self._spend(endpoint, cost)  # it may have happened (and been billed)
+            raise
+        await self._spend(endpoint, cost)
+        return result
 
     def _writer(self, item: InteractionRecord) -> XWriter:
         if item.platform is not Platform.X:
@@ -237,23 +334,3 @@ class XPublisher:
                 await uow.commit()
         except Exception:
             log.exception("could not record the cost of an X write")
-
-    def _action(
-        self,
-        key: str,
-        kind: ActionKind,
-        item: InteractionRecord,
-        actor: Actor,
-        text: str | None,
-    ) -> ActionRecord:
-        return ActionRecord(
-            idempotency_key=key,
-            kind=kind,
-            status=ActionStatus.PENDING,
-            actor_id=actor.id,
-            actor_name=actor.name,
-            created_at=self.clock(),
-            platform=Platform.X,
-            interaction_id=item.external_id,
-            text=text,
-        )

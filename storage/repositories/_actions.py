@@ -80,6 +80,47 @@ class ActionRepository:
             key, {"status": ActionStatus.FAILED.value, "error": error, "completed_at": at}
         )
 
+    async def unclear(self, key: str, error: str) -> ActionRecord:
+        """Note on a ``pending`` action why its outcome is unknown (it may have happened).
+
+        An action confirmed or failed meanwhile (by another attempt) is left as it is.
+
+        Returns:
+            The stored action.
+
+        Raises:
+            LookupError: No action has this key.
+        """
+        await self._session.execute(
+            update(ActionRow)
+            .where(
+                ActionRow.idempotency_key == key,
+                ActionRow.status == ActionStatus.PENDING.value,
+            )
+            .values(error=error)
+            .execution_options(synchronize_session=False)
+        )
+        stored = await self.get(key)
+        if stored is None:
+            raise LookupError(f"no action with idempotency key {key!r}")
+        return stored
+
+    async def retry(self, key: str) -> bool:
+        """Move a ``failed`` action back to ``pending`` (atomic); whether this call did it.
+
+        Only the caller that gets ``True`` may send the action again.
+        """
+        result = await self._session.execute(
+            update(ActionRow)
+            .where(
+                ActionRow.idempotency_key == key,
+                ActionRow.status == ActionStatus.FAILED.value,
+            )
+            .values(status=ActionStatus.PENDING.value, error=None, completed_at=None)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
     async def get(self, key: str) -> ActionRecord | None:
         """The action with this idempotency key, or ``None``."""
         row = await self._session.scalar(_select().where(ActionRow.idempotency_key == key))

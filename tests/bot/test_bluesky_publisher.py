@@ -27,8 +27,10 @@ from engagement.models import (
     ActionKind,
     ActionRecord,
     ActionStatus,
+    Author,
     InteractionKind,
     InteractionRecord,
+    Platform,
 )
 from engagement.ports import Actor, WriteKind, WriteRefusedError
 from sandbox import ManualClock, SandboxServer
@@ -189,6 +191,88 @@ async def test_a_failed_send_is_recorded_and_a_retry_posts_once(world: World) ->
     retried = await world.bsky.publisher.reply(item, "Bonne question !", ALICE)
     assert retried.status is ActionStatus.CONFIRMED
     assert len([w for w in await world.written() if w["type"] == "post"]) == 1
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [{"drop": True}, {"malformed": True}, {"status": 502}],
+    ids=["dropped", "malformed", "5xx"],
+)
+async def test_an_unclear_reply_is_posted_once_after_retries(
+    world: World, fault: dict[str, Any]
+) -> None:
+    item = world.first(InteractionKind.MENTION)
+    text = "C'est réparé, merci de votre patience."
+    # The PDS creates the record, then the answer is lost, garbled or an error.
+    await control(
+        world.sb,
+        "/_sandbox/faults",
+        {"endpoint": "com.atproto.repo.createRecord", "after": True, **fault},
+    )
+    first = await world.bsky.publisher.reply(item, text, ALICE)
+    if first.status is not ActionStatus.CONFIRMED:
+        # Unclear: a repeat resends under the same record key and finds the record.
+        assert first.status is ActionStatus.FAILED
+        first = await world.bsky.publisher.reply(item, text, ALICE)
+    again = await world.bsky.publisher.reply(item, text, ALICE)
+    assert first.status is ActionStatus.CONFIRMED
+    assert again == first
+    (post,) = [w for w in await world.written() if w["type"] == "post"]
+    assert post["id"] == first.result_id
+
+
+async def test_a_too_long_reply_does_not_even_log_in(
+    launch_day: SandboxServer, clock: ManualClock, tmp_path: Path
+) -> None:
+    async with open_db("sqlite", tmp_path) as db:
+        bsky = open_bluesky(launch_day, db, clock)
+        try:
+            item = InteractionRecord(
+                platform=Platform.BLUESKY,
+                kind=InteractionKind.MENTION,
+                external_id="at://did:plc:someone/app.bsky.feed.post/3kabc",
+                account_id="did:plc:brand",
+                author=Author(Platform.BLUESKY, "did:plc:someone", "someone.bsky.social"),
+                created_at=clock.now(),
+                indexed_at=clock.now(),
+                text="hello",
+                cid="bafyrei",
+            )
+            for text in ("🇫🇷" * 301, "   "):
+                with pytest.raises(WriteRefusedError):
+                    await bsky.publisher.reply(item, text, ALICE)
+            state = await sandbox_state(launch_day)
+            assert state["requests"] == {}
+            assert state["sessions_created"] == 0
+        finally:
+            await bsky.aclose()
+
+
+async def test_a_reply_can_be_deleted(world: World) -> None:
+    item = world.first(InteractionKind.MENTION)
+    publisher = world.bsky.publisher
+    with pytest.raises(WriteRefusedError) as nothing:
+        await publisher.act(item, WriteKind.DELETE_REPLY, ALICE)
+    assert nothing.value.reason == "nothing_to_undo"
+    posted = await publisher.reply(item, "Merci !", ALICE)
+    deleted = await publisher.act(item, WriteKind.DELETE_REPLY, ALICE)
+    assert deleted.status is ActionStatus.CONFIRMED
+    assert deleted.kind is ActionKind.UNDONE
+    assert deleted.text == "delete_reply"
+    assert deleted.result_id == posted.result_id
+    assert await publisher.act(item, WriteKind.DELETE_REPLY, ALICE) == deleted
+    written = await world.written()
+    assert [(w["type"], w["id"]) for w in written] == [
+        ("post", posted.result_id),
+        ("delete", posted.result_id),
+    ]
+    session = world.bsky.sessions[0]
+    params = models.AppBskyFeedGetPostThread.Params(uri=item.external_id, depth=2)
+    thread = await session.query(
+        "app.bsky.feed.getPostThread", params, session.client.get_current_time()
+    )
+    replies = [r["post"]["uri"] for r in thread["thread"].get("replies", [])]
+    assert posted.result_id not in replies
 
 
 async def test_like_repost_follow_and_their_undo(world: World) -> None:

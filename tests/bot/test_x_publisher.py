@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from typing import Any
 
+import aiohttp
 import pytest
 import x_sandbox
 from x_sandbox import RecordingAlerts, advance, catch_up, control, open_x, sandbox_state
 
 from bot.pollers import build_pollers, build_publisher, close_pollers
-from bot.publishing import PlatformPublisher
+from bot.publishing import MAY_HAVE_POSTED, PlatformPublisher
 from bot.x import XConnection, XPublisher
-from engagement.models import ActionStatus, InteractionKind, InteractionRecord, Platform
+from engagement.models import (
+    ActionKind,
+    ActionStatus,
+    InteractionKind,
+    InteractionRecord,
+    Platform,
+)
 from engagement.ports import Actor, WriteKind, WriteRefusedError
 from sandbox import ManualClock, SandboxServer
+from sandbox._credentials import X_BEARER_TOKEN
 from storage import Database
 
 # storage's interaction reader still calls Result.tuples() (deprecated in SQLAlchemy 2.1);
@@ -158,16 +167,17 @@ async def test_like_unlike_like_again_and_repost(
     ]
 
 
-async def test_a_failed_send_is_recorded_and_a_retry_posts_once(
+async def test_a_refused_send_is_recorded_and_a_retry_posts_once(
     x: XConnection, launch_day: SandboxServer, db: Database
 ) -> None:
     publisher = x.publisher()
     mention = await _stored(db, "mention")
-    await control(launch_day, "/_sandbox/faults", {"endpoint": TWEETS, "status": 503})
+    # A clean 4xx: X did not create the post, so the action may be sent again.
+    await control(launch_day, "/_sandbox/faults", {"endpoint": TWEETS, "status": 400})
     failed = await publisher.reply(mention, "Bonjour !", ALICE)
     assert failed.status is ActionStatus.FAILED
     assert failed.error is not None
-    assert "503" in failed.error
+    assert "400" in failed.error
     retried = await publisher.reply(mention, "Bonjour !", ALICE)
     assert retried.status is ActionStatus.CONFIRMED
     assert await publisher.reply(mention, "Bonjour !", ALICE) == retried
@@ -220,3 +230,108 @@ async def test_wired_through_build_pollers_and_build_publisher(
         assert isinstance(x_publisher, XPublisher)
     finally:
         await close_pollers(pollers)
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"drop": True},
+        {"malformed": True},
+        {"status": 503},
+        {"delay_s": 1.0},  # X posts, then answers after the client gave up (timeout)
+    ],
+    ids=["dropped", "malformed", "5xx", "timeout"],
+)
+async def test_an_unclear_reply_is_confirmed_from_x_never_posted_twice(
+    x: XConnection, launch_day: SandboxServer, db: Database, fault: dict[str, Any]
+) -> None:
+    publisher = x.publisher()
+    mention = await _stored(db, "mention")
+    text = "Merci, c'est corrigé !"
+    if "delay_s" in fault:
+        x.client._timeout = aiohttp.ClientTimeout(total=0.3)
+    # X creates the post, then the answer is lost, garbled or an error.
+    await control(launch_day, "/_sandbox/faults", {"endpoint": TWEETS, "after": True, **fault})
+    unclear = await publisher.reply(mention, text, ALICE)
+    assert unclear.status is ActionStatus.PENDING
+    assert unclear.error is not None
+    assert MAY_HAVE_POSTED in unclear.error
+    _, written = await _writes(launch_day)
+    (post,) = [w for w in written if w["type"] == "post"]
+    # The repeat finds the reply on X (search) and confirms it instead of posting again.
+    confirmed = await publisher.reply(mention, text, ALICE)
+    again = await publisher.reply(mention, text, ALICE)
+    assert confirmed.status is ActionStatus.CONFIRMED
+    assert confirmed.result_id == post["id"]
+    assert again == confirmed
+    await asyncio.sleep(fault.get("delay_s", 0.0))  # the late answer is counted once sent
+    requests, written = await _writes(launch_day)
+    assert requests[TWEETS] == 1
+    assert requests["GET /2/tweets/search/recent"] == 1
+    assert [w["type"] for w in written] == ["post"]
+
+
+async def test_an_unclear_reply_that_x_does_not_show_is_never_resent(
+    x: XConnection, launch_day: SandboxServer, db: Database
+) -> None:
+    publisher = x.publisher()
+    mention = await _stored(db, "mention")
+    # 503 before X processed anything: the bot cannot know that, so it must not resend.
+    await control(launch_day, "/_sandbox/faults", {"endpoint": TWEETS, "status": 503})
+    first = await publisher.reply(mention, "Bonjour !", ALICE)
+    second = await publisher.reply(mention, "Bonjour !", ALICE)
+    for record in (first, second):
+        assert record.status is ActionStatus.PENDING
+        assert record.error is not None
+        assert MAY_HAVE_POSTED in record.error
+    requests, written = await _writes(launch_day)
+    assert requests[TWEETS] == 1
+    assert written == []
+
+
+async def test_a_confirmed_write_is_returned_even_when_the_budget_is_spent(
+    launch_day: SandboxServer, db: Database, clock: ManualClock, x: XConnection
+) -> None:
+    mention = await _stored(db, "mention")
+    done = await x.publisher().reply(mention, "Merci !", ALICE)
+    liked = await x.publisher().act(mention, WriteKind.LIKE, ALICE)
+    capped = await open_x(launch_day, db, clock, x_monthly_budget_usd=0.01)
+    try:
+        publisher = capped.publisher()
+        assert await publisher.reply(mention, "Merci !", ALICE) == done
+        assert await publisher.act(mention, WriteKind.LIKE, ALICE) == liked
+        with pytest.raises(WriteRefusedError) as budget:
+            await publisher.reply(mention, "Un autre message", ALICE)
+        assert budget.value.reason == "budget_reached"
+    finally:
+        await capped.close()
+    requests, _ = await _writes(launch_day)
+    assert requests[TWEETS] == 1
+
+
+async def test_delete_reply_removes_the_brand_reply(
+    x: XConnection, launch_day: SandboxServer, db: Database
+) -> None:
+    publisher = x.publisher()
+    mention = await _stored(db, "mention")
+    with pytest.raises(WriteRefusedError) as nothing:
+        await publisher.act(mention, WriteKind.DELETE_REPLY, ALICE)
+    assert nothing.value.reason == "nothing_to_undo"
+    posted = await publisher.reply(mention, "Merci pour le signalement !", ALICE)
+    deleted = await publisher.act(mention, WriteKind.DELETE_REPLY, ALICE)
+    assert deleted.status is ActionStatus.CONFIRMED
+    assert deleted.kind is ActionKind.UNDONE
+    assert deleted.text == "delete_reply"
+    assert deleted.result_id == posted.result_id
+    assert await publisher.act(mention, WriteKind.DELETE_REPLY, ALICE) == deleted  # repeat
+    _, written = await _writes(launch_day)
+    assert [(w["type"], w["id"], w.get("undo")) for w in written] == [
+        ("post", posted.result_id, None),
+        ("delete", posted.result_id, "post"),
+    ]
+    async with aiohttp.ClientSession() as http:
+        url = f"{launch_day.url}/2/tweets/{posted.result_id}"
+        headers = {"Authorization": f"Bearer {X_BEARER_TOKEN}"}
+        async with http.get(url, headers=headers) as response:
+            body = await response.json()
+    assert "data" not in body  # the thread no longer shows it

@@ -58,8 +58,13 @@ class XPrices:
         return self.summoned_reply if summoned else self.post_create
 
     def action_cost(self, kind: WriteKind) -> float:
-        """Cost of a like, repost or follow, or of undoing one."""
-        if kind in {WriteKind.UNLIKE, WriteKind.UNREPOST, WriteKind.UNFOLLOW}:
+        """Cost of a like, repost or follow, or of undoing one (or deleting a reply)."""
+        if kind in {
+            WriteKind.UNLIKE,
+            WriteKind.UNREPOST,
+            WriteKind.UNFOLLOW,
+            WriteKind.DELETE_REPLY,
+        }:
             return self.interaction_delete
         if kind is WriteKind.REPLY:
             return self.summoned_reply

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,18 @@ UNLIKE_ENDPOINT = "DELETE /2/users/:id/likes/:tweet_id"
 REPOST_ENDPOINT = "POST /2/users/:id/retweets"
 UNREPOST_ENDPOINT = "DELETE /2/users/:id/retweets/:source_tweet_id"
 ME_ENDPOINT = "GET /2/users/me"
+SEARCH_ENDPOINT = "GET /2/tweets/search/recent"
+
+_URL = re.compile(r"https?://\S+")
+
+
+def same_text(a: str, b: str) -> bool:
+    """Whether two post texts say the same, ignoring how X rewrote links (``t.co``)."""
+
+    def norm(text: str) -> str:
+        return " ".join(_URL.sub("<url>", text).split())
+
+    return norm(a) == norm(b)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +75,36 @@ class XWriter:
             "POST", "/2/tweets", endpoint=TWEETS_ENDPOINT, json_body=body
         )
         return str(_data(response.payload)["id"])
+
+    async def find_reply(self, in_reply_to: str, conversation_id: str, text: str) -> str | None:
+        """The id of the brand's reply ``text`` to ``in_reply_to``, if X shows one.
+
+        Searches the last 7 days (``conversation_id:<id> from:<user id>``), so an unclear
+        earlier attempt can be confirmed instead of posted twice. ``None`` does not prove the
+        reply is absent (search lags a little behind writes).
+        """
+        params = {
+            "query": f"conversation_id:{conversation_id} from:{self.user_id}",
+            "tweet.fields": "referenced_tweets,conversation_id",
+            "max_results": "100",
+        }
+        response = await self.client.request(
+            "GET", "/2/tweets/search/recent", endpoint=SEARCH_ENDPOINT, params=params
+        )
+        posts = response.payload.get("data")
+        for post in posts if isinstance(posts, list) else []:
+            if not isinstance(post, Mapping):
+                continue
+            refs = post.get("referenced_tweets")
+            replied = any(
+                isinstance(ref, Mapping)
+                and ref.get("type") == "replied_to"
+                and str(ref.get("id")) == in_reply_to
+                for ref in (refs if isinstance(refs, list) else [])
+            )
+            if replied and same_text(str(post.get("text", "")), text):
+                return str(post["id"])
+        return None
 
     async def delete_post(self, post_id: str) -> None:
         """Delete one of the brand's posts (undo of a reply)."""
