@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
@@ -22,6 +23,14 @@ from cogs.ports import DigestPage, InboxService, TeamConfig
 from cogs.render import digest_messages
 
 log = logging.getLogger(__name__)
+
+Location = tuple[int, int]
+OnSent = Callable[[Location], Awaitable[None]]
+
+
+def _location(recorded: str) -> Location:
+    channel_id, _, message_id = recorded.partition(":")
+    return int(channel_id), int(message_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +121,14 @@ class DigestCog(commands.Cog, name="DigestCog"):
         log.error("daily digest failed", exc_info=error)
 
     async def post_scheduled(self) -> PostedDigest | None:
-        """Post the period's digest if it is due and nobody posted it yet."""
+        """Post the period's digest if it is due and nobody posted it yet.
+
+        The claim is a lease. Each message is recorded as it is posted; if posting fails, the
+        messages already posted are deleted and the claim released, so the next attempt (the
+        catch-up after a restart, or the next ``/digest``) posts the whole digest once. After a
+        crash nothing is cleaned up at once: the first run after the lease deletes the recorded
+        messages of the unfinished run, then posts the digest.
+        """
         config = await self.service.get_config()
         now = self.clock()
         if config.digest_channel_id is None or not is_due(now, config):
@@ -121,16 +137,54 @@ class DigestCog(commands.Cog, name="DigestCog"):
         destination = f"discord:{config.digest_channel_id}"
         if not await self.service.claim_digest(key, destination, now):
             return None
-        page = await self.service.digest(now)
-        posted = await self.post(config.digest_channel_id, page)
+        stale = await self.service.partial_digest(key, destination)
+        if stale:
+            log.warning("removing %d message(s) of an unfinished digest %s", len(stale), key)
+            await self._delete([_location(m) for m in stale])
+        sent: list[Location] = []
+
+        async def progress(location: Location) -> None:
+            sent.append(location)
+            await self.service.digest_progress(key, destination, [f"{c}:{m}" for c, m in sent])
+
+        try:
+            page = await self.service.digest(now)
+            posted = await self.post(config.digest_channel_id, page, on_sent=progress)
+        except Exception:
+            if await self._delete(sent) == len(sent):
+                await self.service.release_digest(key, destination)
+            raise
         await self.service.digest_posted(key, destination, posted.message_ids, self.clock())
         return posted
 
-    async def post(self, channel_id: int, page: DigestPage) -> PostedDigest:
-        """Post ``page``: the summary, a thread under it, then a card (with buttons) per item."""
+    async def _delete(self, locations: list[Location]) -> int:
+        """Delete messages of a half-posted digest, cards first; return how many are gone."""
+        gone = 0
+        for channel_id, message_id in reversed(locations):
+            try:
+                await self.client.http.delete_message(channel_id, message_id)
+                gone += 1
+            except discord.NotFound:
+                gone += 1
+            except discord.HTTPException as exc:
+                log.warning("could not delete digest message %s: %s", message_id, exc)
+        return gone
+
+    async def post(
+        self, channel_id: int, page: DigestPage, *, on_sent: OnSent | None = None
+    ) -> PostedDigest:
+        """Post ``page``: the summary, a thread under it, then a card (with buttons) per item.
+
+        Args:
+            channel_id: The digest channel.
+            page: The digest.
+            on_sent: Called with ``(channel_id, message_id)`` after each message is posted.
+        """
         messages = digest_messages(page)
         channel = self.client.get_partial_messageable(channel_id)
         summary = await channel.send(embeds=list(messages[0].embeds))
+        if on_sent is not None:
+            await on_sent((channel_id, summary.id))
         target: discord.PartialMessageable = channel
         if len(messages) > 1:
             try:
@@ -152,6 +206,8 @@ class DigestCog(commands.Cog, name="DigestCog"):
             if card is None:  # pragma: no cover - one card per message here
                 continue
             sent = await target.send(embeds=list(message.embeds), view=card_view(card))
+            if on_sent is not None:
+                await on_sent((target.id, sent.id))
             self.board.track(card.key, target.id, sent.id, card.state)
             card_ids.append(sent.id)
         return PostedDigest(channel_id, summary.id, target.id, tuple(card_ids))

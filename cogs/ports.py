@@ -315,13 +315,31 @@ class InboxService(Protocol):
         ...
 
     async def claim_digest(self, period_key: str, destination: str, now: datetime) -> bool:
-        """Reserve the digest of a period for a destination; ``True`` only the first time."""
+        """Reserve the digest of a period for a destination (a lease).
+
+        ``True`` the first time, or when an earlier claim was never marked posted and its lease
+        expired (that run crashed mid-post: clean up :meth:`partial_digest` first).
+        """
         ...
 
     async def digest_posted(
         self, period_key: str, destination: str, message_ids: list[str], now: datetime
     ) -> None:
         """Record that the claimed digest was posted."""
+        ...
+
+    async def digest_progress(
+        self, period_key: str, destination: str, message_ids: list[str]
+    ) -> None:
+        """Record the messages posted so far for a claimed digest."""
+        ...
+
+    async def partial_digest(self, period_key: str, destination: str) -> list[str]:
+        """What an unfinished earlier run recorded for a claimed, unposted digest."""
+        ...
+
+    async def release_digest(self, period_key: str, destination: str) -> None:
+        """Give up a claimed, unposted digest (it failed) so the next attempt posts it."""
         ...
 
     async def get_config(self) -> TeamConfig:

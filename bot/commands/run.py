@@ -84,7 +84,20 @@ async def run_bot(settings: Settings, stop: asyncio.Event, *, sync: bool) -> int
     if token is None:  # pragma: no cover - checked by the caller
         raise UserError("ENGAGEBOT_DISCORD_TOKEN is required but not set")
     alerts = ForwardingAlerts()
+    # discord.py builds every bot REST route from the class-wide Route.BASE; this process is
+    # the bot, so point it at the configured API (the sandbox's recorder in tests) for the run
+    # and put it back afterwards. Webhook posts never use it (bot/discord_app/_webhook.py).
+    previous_base = Route.BASE
     Route.BASE = settings.discord_api_base.rstrip("/")
+    try:
+        return await _run(settings, token.get_secret_value(), alerts, stop, sync=sync)
+    finally:
+        Route.BASE = previous_base
+
+
+async def _run(
+    settings: Settings, token: str, alerts: ForwardingAlerts, stop: asyncio.Event, *, sync: bool
+) -> int:
     bot = EngageBot(
         lambda: open_runtime(settings, alerts, clock=utc_now),
         clock=utc_now,
@@ -94,7 +107,7 @@ async def run_bot(settings: Settings, stop: asyncio.Event, *, sync: bool) -> int
         alerts=alerts,
     )
     async with bot:
-        runner = asyncio.create_task(bot.start(token.get_secret_value()), name="discord")
+        runner = asyncio.create_task(bot.start(token), name="discord")
         waiter = asyncio.create_task(stop.wait(), name="stop")
         done, _ = await asyncio.wait({runner, waiter}, return_when=asyncio.FIRST_COMPLETED)
         waiter.cancel()

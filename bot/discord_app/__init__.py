@@ -14,7 +14,13 @@ from bot.discord_app._app import EngageBot, ForwardingAlerts, Runtime
 from bot.discord_app._config import ConfigStore, apply_changes
 from bot.discord_app._locations import JsonLocationStore
 from bot.discord_app._service import TeamInbox
-from bot.discord_app._webhook import WebhookURLError, parse_webhook_url, post_digest_via_webhook
+from bot.discord_app._webhook import (
+    WebhookPostError,
+    WebhookURLError,
+    delete_webhook_messages,
+    parse_webhook_url,
+    post_digest_via_webhook,
+)
 from cogs.render import DigestMessage, digest_messages
 
 __all__ = [
@@ -25,8 +31,10 @@ __all__ = [
     "JsonLocationStore",
     "Runtime",
     "TeamInbox",
+    "WebhookPostError",
     "WebhookURLError",
     "apply_changes",
+    "delete_webhook_messages",
     "digest_messages",
     "parse_webhook_url",
     "post_digest_via_webhook",

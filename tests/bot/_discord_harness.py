@@ -143,6 +143,32 @@ class DiscordHarness:
             if self._http is not None:
                 await self._http.close()
 
+    async def quiesce(self, limit_s: float = 20.0) -> None:
+        """Wait for a first cycle of every poller, then stop the pollers, await them, flush alerts.
+
+        One outcome per poller does not mean the pollers are done (the X poller sweeps further
+        pages with no delay), so they are stopped and awaited: the cycle in flight finishes,
+        with its after-poll hook, and nothing in the bot moves on its own afterwards.
+        """
+        from bot.discord_app._pollers_cog import PollersCog
+        from cogs.alerts import AlertsCog
+
+        runtime = self.bot.runtime
+        assert runtime is not None
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + limit_s
+        while len(self.bot.last_outcomes) < len(runtime.pollers):
+            if loop.time() > deadline:
+                raise TimeoutError(f"pollers did not finish a cycle: {self.bot.last_outcomes}")
+            await asyncio.sleep(0.02)
+        pollers = self.bot.get_cog("PollersCog")
+        assert isinstance(pollers, PollersCog)
+        await pollers.cog_unload()
+        assert all(t.done() for t in pollers.tasks) or not pollers.tasks
+        alerts = self.bot.get_cog("AlertsCog")
+        assert isinstance(alerts, AlertsCog)
+        await alerts.batcher.aclose()
+
     # -- the recorder --------------------------------------------------------------------
 
     async def state(self) -> dict[str, Any]:
