@@ -50,6 +50,7 @@ from storage._triage_queries import (
     _session,
     load_actions,
     period_counts,
+    scan_created_at,
     score_pending,
 )
 from storage._uow import UnitOfWork
@@ -70,7 +71,7 @@ async def _context(
     history: datetime,
     accounts: Collection[tuple[str, str]],
 ) -> Context:
-    window = _I.c.created_at >= history
+    window = scan_created_at(dialect_name(session) == "sqlite") >= history
     brand = {
         (str(p), str(a))
         for p, a in await session.execute(
@@ -128,7 +129,7 @@ async def _answer_items(
     s = SIGNALS.c
     flagged = or_(s.interaction_id.is_(None), s.needs_reply, s.question, s.request, s.complaint)
     stmt = _item_select(sqlite).where(
-        _I.c.created_at >= history,
+        scan_created_at(sqlite) >= history,
         _I.c.kind.in_(_TEXT_KINDS),
         _I.c.author_id != _I.c.account_id,
         flagged,
@@ -143,15 +144,27 @@ async def _creator_items(
     params: TriageParams,
     accounts: Collection[tuple[str, str]],
 ) -> list[Item]:
-    creators = select(_A.c.platform, _A.c.platform_id).where(
-        _A.c.followers_count >= params.creator_min_followers
-    )
-    stmt = _item_select(sqlite).where(
-        tuple_(_I.c.platform, _I.c.author_id).in_(creators),
-        _I.c.created_at >= history,
-        _I.c.author_id != _I.c.account_id,
-    )
-    return await _items(session, _scope(stmt, accounts))
+    """Every interaction of the window by an author above the creator threshold."""
+    creators = {
+        (str(p), str(a))
+        for p, a in await session.execute(
+            select(_A.c.platform, _A.c.platform_id).where(
+                _A.c.followers_count >= params.creator_min_followers
+            )
+        )
+    }
+    ids = sorted({a for _, a in creators})
+    out: list[Item] = []
+    for start in range(0, len(ids), 500):
+        stmt = _item_select(sqlite).where(
+            _I.c.author_id.in_(ids[start : start + 500]),
+            scan_created_at(sqlite) >= history,
+            _I.c.author_id != _I.c.account_id,
+        )
+        out += [
+            i for i in await _items(session, _scope(stmt, accounts)) if i.author_key in creators
+        ]
+    return out
 
 
 async def _thank_candidates(
@@ -170,7 +183,9 @@ async def _thank_candidates(
     s = SIGNALS.c
     kind = _I.c.kind
     period = and_(
-        _I.c.created_at >= since, _I.c.created_at <= now, _I.c.author_id != _I.c.account_id
+        scan_created_at(sqlite) >= since,
+        scan_created_at(sqlite) <= now,
+        _I.c.author_id != _I.c.account_id,
     )
     # Praise (a positive plain mention or reply) needs the signals: a small query of its own.
     praise_stmt = (
@@ -238,16 +253,15 @@ async def _thank_candidates(
         _A.c.first_followers_count,
         _dt(_A.c.first_seen_at, sqlite),
     ).join(_A, and_(_A.c.platform == g.platform, _A.c.platform_id == g.author_id))
-    rows = list(await session.execute(stmt.where(points >= params.thank_min_score)))
+    # A group qualifies on its own points, or with the most praise anyone gave (to_thank then
+    # applies the exact threshold with each person's own praise).
+    most_praise = max((count for count, _, _ in praise.values()), default=0)
+    floor = params.thank_min_score - 3 * most_praise
+    rows = list(await session.execute(stmt.where(points >= floor)))
     seen = {(str(r[0]), str(r[1])) for r in rows}
     missing = [key for key in praise if key not in seen]
-    for start in range(0, len(missing), 500):  # people who qualify thanks to their praise
-        chunk = missing[start : start + 500]
-        found = list(await session.execute(stmt.where(tuple_(g.platform, g.author_id).in_(chunk))))
-        rows += found
-        rows += await _praise_only_rows(
-            session, sqlite, set(chunk) - {(str(r[0]), str(r[1])) for r in found}, praise
-        )
+    for start in range(0, len(missing), 500):
+        rows += await _praise_only_rows(session, sqlite, missing[start : start + 500], praise)
     names = ("repost", "quote", "like", "follow")
     out: list[ThankCandidate] = []
     for r in rows:

@@ -15,6 +15,8 @@ from engagement.triage._params import TriageParams
 __all__ = ["Context", "audience", "build_context", "relationship", "spam_of"]
 
 _TEXT_KINDS = frozenset({"mention", "reply", "quote"})
+_YOUNG = timedelta(days=30)
+_CLEAN = SpamAssessment(0.0, ())
 
 
 class Context(NamedTuple):
@@ -88,6 +90,16 @@ def spam_of(item: Item, ctx: Context, now: datetime) -> SpamAssessment:
     if item.text and item.kind in _TEXT_KINDS:
         repeats = ctx.repeats.get((item.platform, item.author_id, item.text.strip().lower()), 1)
     profile_known = item.followers is not None
+    follows = item.follows or 0
+    if (
+        not cues
+        and repeats < 3
+        and (follows < 500 or follows <= 20 * ((item.followers or 0) + 1))
+        and (item.author_created_at is None or now - item.author_created_at >= _YOUNG)
+        and (item.has_avatar or item.bio.strip() or not profile_known)
+        and item.posts != 0
+    ):
+        return _CLEAN  # fast path: no cue can fire (same result as spam_likelihood)
     return spam_likelihood(
         now=now,
         text_cues=cues,

@@ -143,3 +143,27 @@ def test_service_levels_and_breaches() -> None:
     assert digest.figures.sla_flagged == 2
     assert digest.figures.oldest_waiting == timedelta(hours=80)
     assert digest.answer.entries[0].item.handle == "c"
+
+
+def test_spam_fast_path_agrees_with_the_full_computation() -> None:
+    import itertools
+
+    from engagement.signals import spam_likelihood
+    from engagement.triage import build_context, spam_of
+
+    grid = itertools.product(
+        (None, 0, 3, 900), (None, 40, 5_000), (None, 0, 12), (None, 2, 20, 400), ("", "bio"),
+        (None, "https://a/b.jpg"),
+    )  # fmt: skip
+    for followers, follows, posts, age, bio, avatar in grid:
+        who = author("p", followers, follows=follows, posts=posts, age_days=age, bio=bio,
+                     avatar=avatar)  # fmt: skip
+        (it,) = items(record(who, "repost"))
+        ctx = build_context([it], TriageParams(), NOW)
+        full = spam_likelihood(
+            now=NOW, followers=it.followers, follows=it.follows, posts=it.posts,
+            account_created_at=it.author_created_at,
+            has_avatar=it.has_avatar if followers is not None else None,
+            bio=it.bio if followers is not None else None,
+        )  # fmt: skip
+        assert spam_of(it, ctx, NOW) == full
