@@ -107,13 +107,34 @@ class ConfigStore:
     def __init__(self, path: Path, defaults: TeamConfig) -> None:
         self.path = path
         self.defaults = defaults
+        self._cached: tuple[tuple[int, int, int], TeamConfig] | None = None
+
+    def _stamp(self) -> tuple[int, int, int] | None:
+        try:
+            stat = self.path.stat()
+        except OSError:
+            return None
+        return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
 
     def load(self) -> TeamConfig:
-        """The defaults with every saved override applied (invalid saved values are ignored)."""
+        """The defaults with every saved override applied (invalid saved values are ignored).
+
+        Kept in memory: the file is read again only when it changed on disk (another
+        process, or an admin editing it) or after :meth:`save`.
+        """
+        stamp = self._stamp()
+        if stamp is None:
+            self._cached = None
+            return self.defaults
+        if self._cached is not None and self._cached[0] == stamp:
+            return self._cached[1]
+        config = self._read()
+        self._cached = (stamp, config)
+        return config
+
+    def _read(self) -> TeamConfig:
         try:
             saved = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return self.defaults
         except (OSError, ValueError):
             return self.defaults
         config = self.defaults
@@ -130,6 +151,7 @@ class ConfigStore:
         current, base = asdict(config), asdict(self.defaults)
         diff = {k: v for k, v in current.items() if v != base[k]}
         write_json(self.path, diff)
+        self._cached = None  # read back once, exactly as the next process would
 
 
 def write_json(path: Path, data: Any) -> None:

@@ -70,6 +70,28 @@ def test_a_corrupt_file_falls_back_to_the_settings(tmp_path: Path) -> None:
     assert ConfigStore(path, DEFAULTS).load().digest_time == "09:00"
 
 
+def test_the_configuration_is_cached_until_saved_or_changed_on_disk(tmp_path: Path) -> None:
+    path = tmp_path / "team.json"
+    store = ConfigStore(path, DEFAULTS)
+    assert store.load() is DEFAULTS  # no file yet
+    saved = apply_changes(DEFAULTS, {"voice_tone": "punchy"})
+    store.save(saved)
+    first = store.load()
+    assert first == saved
+    assert store.load() is first  # not read and validated again
+    # Another process (or an admin) rewrites the file: the next load sees it.
+    path.write_text(json.dumps({"voice_tone": "storytelling", "digest_time": "07:15"}), "utf-8")
+    changed = store.load()
+    assert (changed.voice_tone, changed.digest_time) == ("storytelling", "07:15")
+    assert store.load() is changed
+    path.write_text("{not json", "utf-8")
+    assert store.load() == DEFAULTS
+    path.unlink()
+    assert store.load() is DEFAULTS
+    store.save(apply_changes(DEFAULTS, {"digest_time": "08:45"}))
+    assert store.load().digest_time == "08:45"
+
+
 def test_schedule_uses_local_time_and_periods() -> None:
     at = scheduled_time(DEFAULTS)
     assert (at.hour, at.minute, str(at.tzinfo)) == (9, 0, "Europe/Paris")
