@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -149,3 +150,32 @@ async def test_create_session_rate_limit_gives_the_reset_time(
     state = await sandbox_state(launch_day)
     assert state["rate_limited"] == {"com.atproto.server.createSession": 1}
     assert state["sessions_created"] == 30
+
+
+async def test_concurrent_starts_log_in_once(launch_day: SandboxServer, clock: ManualClock) -> None:
+    # The poller and the publisher share one session and may both start it at once.
+    store = MemorySessionStore()
+    session = _session(launch_day, store, clock)
+    await asyncio.gather(*(session.start() for _ in range(4)))
+    await asyncio.gather(*(_use(session, clock) for _ in range(3)))
+    await session.close()
+    state = await sandbox_state(launch_day)
+    assert state["sessions_created"] == 1
+    assert store.saves == 1
+
+
+async def test_concurrent_recoveries_refresh_once(
+    launch_day: SandboxServer, clock: ManualClock
+) -> None:
+    # Three calls meet the same server-side expiry: one refresh, no password login (a second
+    # refresh would present the rotated-away refresh token and fall back to a login).
+    store = MemorySessionStore()
+    start = clock.now()
+    session = _session(launch_day, store, clock, now=lambda: start)
+    await _use(session, clock)
+    advance(clock, 3)
+    await asyncio.gather(*(_use(session, clock) for _ in range(3)))
+    await session.close()
+    state = await sandbox_state(launch_day)
+    assert state["requests"]["com.atproto.server.refreshSession"] == 1
+    assert state["sessions_created"] == 1

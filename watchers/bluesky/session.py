@@ -8,6 +8,7 @@ no stored session or its refresh token is dead.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -142,6 +143,8 @@ class BlueskySession:
         self.client = _ClockedClient(clock, base_url=service, request=self.request)
         self.client.on_session_change(self._on_session_change)
         self._started = False
+        # The poller and the publisher share a session: one login / one refresh at a time.
+        self._lock = asyncio.Lock()
 
     @property
     def did(self) -> str:
@@ -170,16 +173,21 @@ class BlueskySession:
         """Import the stored session, or log in with the app password when there is none."""
         if self._started:
             return
-        stored = await self._store.load()
-        if stored:
-            try:
-                await self.client.login(session_string=stored, fetch_bsky_profile=False)
-            except (ValueError, IndexError, LoginRequiredError):
-                log.warning("bluesky %s: stored session unreadable; logging in again", self.handle)
+        async with self._lock:
+            if self._is_started():  # another caller started it while this one waited
+                return
+            stored = await self._store.load()
+            if stored:
+                try:
+                    await self.client.login(session_string=stored, fetch_bsky_profile=False)
+                except (ValueError, IndexError, LoginRequiredError):
+                    log.warning(
+                        "bluesky %s: stored session unreadable; logging in again", self.handle
+                    )
+                    await self._password_login()
+            else:
                 await self._password_login()
-        else:
-            await self._password_login()
-        self._started = True
+            self._started = True
 
     async def call(self, endpoint: str, fn: Callable[[], Awaitable[T]], now: datetime) -> T:
         """Run one API call, recovering a dead session once and translating 429s.
@@ -194,14 +202,22 @@ class BlueskySession:
             SessionDeadError: Refresh and password login both failed.
         """
         await self.start()
+        used = self._access_token()
         try:
             return await self._rate_limited(endpoint, fn, now)
         except (UnauthorizedError, BadRequestError, LoginRequiredError) as exc:
             if not is_auth_failure(exc):
                 raise
             log.info("bluesky %s: session rejected (%s); recovering", self.handle, exc)
-        await self.recover()
+        await self.recover(rejected=used)
         return await self._rate_limited(endpoint, fn, now)
+
+    def _is_started(self) -> bool:
+        return self._started
+
+    def _access_token(self) -> str | None:
+        session = self.client._session
+        return None if session is None else str(session.access_jwt)
 
     async def query(self, nsid: str, params: ParamsModelBase, now: datetime) -> dict[str, Any]:
         """Run an XRPC query with :meth:`call`'s recovery and return the raw JSON object.
@@ -218,21 +234,31 @@ class BlueskySession:
         except RateLimitExceededError as exc:
             raise rate_limit_from(exc, endpoint, now) from exc
 
-    async def recover(self) -> None:
+    async def recover(self, *, rejected: str | None = None) -> None:
         """Refresh the session; when the refresh token is dead, log in with the password.
+
+        Concurrent callers recover once: a caller that waited for another's recovery finds
+        the rejected access token replaced and returns (a second refresh would use the
+        rotated-away refresh token and fall back to a needless password login).
+
+        Args:
+            rejected: The access token the service rejected; ``None`` always recovers.
 
         Raises:
             SessionDeadError: The password login failed too.
         """
-        try:
-            # The SDK refreshes by itself before expiry; this forces it after a 401.
-            await self.client._refresh_and_set_session()
-            return
-        except (UnauthorizedError, BadRequestError, LoginRequiredError) as exc:
-            if not is_auth_failure(exc):
-                raise
-            log.info("bluesky %s: refresh token rejected; password login", self.handle)
-        await self._password_login()
+        async with self._lock:
+            if rejected is not None and self._access_token() != rejected:
+                return  # recovered by another caller meanwhile
+            try:
+                # The SDK refreshes by itself before expiry; this forces it after a 401.
+                await self.client._refresh_and_set_session()
+                return
+            except (UnauthorizedError, BadRequestError, LoginRequiredError) as exc:
+                if not is_auth_failure(exc):
+                    raise
+                log.info("bluesky %s: refresh token rejected; password login", self.handle)
+            await self._password_login()
 
     async def _password_login(self) -> None:
         try:
