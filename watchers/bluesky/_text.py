@@ -5,22 +5,23 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-import regex
 from atproto_client import models
 from atproto_client.utils import facet_detection
 
+from engagement.drafting import length, limit_for
+from engagement.models import Platform
 from engagement.ports import WriteRefusedError
 
-MAX_GRAPHEMES = 300
+MAX_GRAPHEMES = limit_for(Platform.BLUESKY)
 """Bluesky's limit on ``app.bsky.feed.post`` text (the SDK only checks 3,000 bytes)."""
-
-_GRAPHEME = regex.compile(r"\X")
 
 
 def grapheme_count(text: str) -> int:
-    """Count user-perceived characters (extended grapheme clusters, UAX #29)."""
-    matches: list[str] = _GRAPHEME.findall(text)
-    return len(matches)
+    """Count user-perceived characters (extended grapheme clusters, UAX #29).
+
+    The same counter as drafts and the Discord modal (:func:`engagement.drafting.length`).
+    """
+    return length(text, Platform.BLUESKY)
 
 
 def check_post_length(text: str) -> None:

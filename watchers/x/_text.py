@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from twitter_text import extract_urls, parse_tweet
+from twitter_text import extract_urls
 
-MAX_WEIGHTED_LENGTH = 280
+from engagement.drafting import length, limit_for
+from engagement.models import Platform
+
+MAX_WEIGHTED_LENGTH = limit_for(Platform.X)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,9 +36,12 @@ class TextCheck:
 
 
 def check_text(text: str) -> TextCheck:
-    """Measure ``text`` with twitter-text's own parser and URL extractor."""
-    parsed = parse_tweet(text)
+    """Measure ``text`` as drafts and the Discord modal do, and find its URLs.
+
+    The weighted length is :func:`engagement.drafting.length` (twitter-text's parser), so the
+    modal, the drafts and this check always agree.
+    """
     return TextCheck(
-        weighted_length=int(parsed.weightedLength),
+        weighted_length=length(text, Platform.X),
         urls=tuple(str(url) for url in extract_urls(text)),
     )
