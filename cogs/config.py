@@ -16,7 +16,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs import _limits
-from cogs._common import Clock, actor_of, tell
+from cogs._common import Clock, actor_of, tell, unusable_role
 from cogs.ports import InboxService, TeamConfig
 
 TONES = ("playful", "practical", "punchy", "storytelling")
@@ -33,7 +33,8 @@ def config_embed(config: TeamConfig) -> discord.Embed:
     embed.add_field(name="Digest channel", value=channel(config.digest_channel_id))
     embed.add_field(name="Alerts channel", value=channel(config.alerts_channel_id))
     embed.add_field(name="Digest time", value=f"{config.digest_time} ({config.timezone})")
-    embed.add_field(name="Brand role", value=config.brand_role)
+    role = config.brand_role
+    embed.add_field(name="Brand role", value=f"<@&{role}>" if role.isdigit() else role)
     embed.add_field(name="Large account from", value=f"{config.large_account_followers} followers")
     embed.add_field(name="Voice", value=config.voice_tone)
     topics = ", ".join(config.topics) or "none"
@@ -128,7 +129,11 @@ class ConfigCog(commands.GroupCog, group_name="config", group_description="Confi
     @app_commands.command(name="role", description="The role allowed to post as the brand.")
     @app_commands.describe(role="Members with this role can reply, thank, claim and dismiss.")
     async def role(self, interaction: discord.Interaction[Any], role: discord.Role) -> None:
-        """Set the brand role."""
+        """Set the brand role (by id; never @everyone or a role an integration manages)."""
+        problem = unusable_role(role)
+        if problem is not None:
+            await tell(interaction, f"Not saved: {problem}.")
+            return
         await self._apply(interaction, {"brand_role": str(role.id)})
 
     @app_commands.command(name="thresholds", description="When an author counts as urgent.")

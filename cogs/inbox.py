@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs import _ids, _limits
-from cogs._common import Clock, refuse_without_role, tell
+from cogs._common import BrandRoleError, Clock, has_role, refuse_without_role, tell
 from cogs._inbox_view import InboxView, inbox_embed
 from cogs.items import ItemsCog, drafts_embed
 from cogs.ports import InboxQuery, InboxService, ItemKey, ItemStatus
@@ -28,6 +28,10 @@ class InboxCog(commands.Cog, name="InboxCog"):
         self.items = items
         self.clock = clock
 
+    async def _refused(self, interaction: discord.Interaction[Any]) -> bool:
+        config = await self.service.get_config()
+        return await refuse_without_role(interaction, config.brand_role)
+
     async def _resolve(self, interaction: discord.Interaction[Any], text: str) -> ItemKey | None:
         token = _ids.parse_token(text)
         key: ItemKey | None = None
@@ -43,7 +47,16 @@ class InboxCog(commands.Cog, name="InboxCog"):
     async def item_autocomplete(
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
-        """Open items whose author or text contains what was typed (at most 25)."""
+        """Open items whose author or text contains what was typed (at most 25).
+
+        Members without the brand role are offered nothing (item texts are for the team).
+        """
+        config = await self.service.get_config()
+        try:
+            if not has_role(interaction, config.brand_role):
+                return []
+        except BrandRoleError:
+            return []
         page = await self.service.inbox(InboxQuery(page_size=100), self.clock())
         needle = current.casefold()
         choices = []
@@ -74,6 +87,8 @@ class InboxCog(commands.Cog, name="InboxCog"):
         status: app_commands.Choice[str] | None = None,
     ) -> None:
         """Show the first page of matching items, with paging buttons."""
+        if await self._refused(interaction):
+            return
         await interaction.response.defer(ephemeral=True, thinking=True)
         query = InboxQuery(
             platform=Platform(platform.value) if platform else None,
@@ -89,8 +104,7 @@ class InboxCog(commands.Cog, name="InboxCog"):
     @app_commands.guild_only()
     async def suggest(self, interaction: discord.Interaction[Any], item: str) -> None:
         """Show three drafts, only to the member who asked."""
-        config = await self.service.get_config()
-        if await refuse_without_role(interaction, config.brand_role):
+        if await self._refused(interaction):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         key = await self._resolve(interaction, item)
@@ -142,6 +156,8 @@ class InboxCog(commands.Cog, name="InboxCog"):
     @app_commands.guild_only()
     async def stats(self, interaction: discord.Interaction[Any]) -> None:
         """Headline figures against the previous period, visible only to the asker."""
+        if await self._refused(interaction):
+            return
         await interaction.response.defer(ephemeral=True, thinking=True)
         figures = await self.service.stats(self.clock())
         embed = discord.Embed(title="Engagement this period", colour=discord.Colour.blurple())

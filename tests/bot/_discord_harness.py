@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 import aiohttp
+import discord
 from _discord_env import ALERTS_CHANNEL_ID, DIGEST_CHANNEL_ID, GUILD_ID, ROLE_ID
 from discord.http import Route
 
@@ -217,6 +218,12 @@ class DiscordHarness:
         if message is not None:
             payload["message"] = message
         return payload
+
+    def interaction_of(self, member: Member, type_: int = 4) -> discord.Interaction[Any]:
+        """A real ``discord.Interaction`` from ``member`` (an autocomplete one by default)."""
+        data = {"id": snowflake(), "name": "reply", "type": 1, "options": []}
+        payload = self._interaction(type_, data, member, DIGEST_CHANNEL_ID, None)
+        return discord.Interaction(data=payload, state=self.bot._connection)  # type: ignore[arg-type]
 
     async def dispatch(self, payload: dict[str, Any]) -> None:
         """Hand an INTERACTION_CREATE to discord.py and wait until the bot has answered."""

@@ -161,11 +161,13 @@ async def test_stats_and_digest_now(h: DiscordHarness) -> None:
 async def test_autocomplete_offers_open_items(h: DiscordHarness) -> None:
     cog = h.bot.get_cog("InboxCog")
     assert isinstance(cog, InboxCog)
-    choices = await cog.item_autocomplete(None, "")  # type: ignore[arg-type]
+    choices = await cog.item_autocomplete(h.interaction_of(ALICE), "")
     assert 1 <= len(choices) <= 25
     assert all(len(c.name) <= 100 and len(c.value) <= 100 for c in choices)
     some = choices[0].name.split("@", 1)[1].split(":", 1)[0]
-    assert all(some in c.name for c in await cog.item_autocomplete(None, some))  # type: ignore[arg-type]
+    assert all(some in c.name for c in await cog.item_autocomplete(h.interaction_of(ALICE), some))
+    # Item texts are for the team: a member without the role is offered nothing.
+    assert await cog.item_autocomplete(h.interaction_of(MALLORY), "") == []
 
 
 async def test_a_burst_of_urgent_items_is_one_alert(h: DiscordHarness) -> None:
