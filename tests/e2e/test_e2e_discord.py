@@ -58,15 +58,10 @@ def service_of(h: DiscordHarness) -> TeamInbox:
 
 
 async def polled(h: DiscordHarness) -> None:
-    """Wait for the first cycle of every poller the bot started in cog_load."""
+    """Let every poller the bot started in cog_load finish a cycle, then stop and await them."""
     assert h.bot.runtime is not None
-    expected = len(h.bot.runtime.pollers)
-    assert expected == 2, "Bluesky and X pollers"
-    for _ in range(400):
-        if len(h.bot.last_outcomes) >= expected:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"pollers did not finish a cycle: {h.bot.last_outcomes}")
+    assert len(h.bot.runtime.pollers) == 2, "Bluesky and X pollers"
+    await h.quiesce()
 
 
 def cards_in(discord: dict[str, Any], thread_id: str) -> list[dict[str, Any]]:
