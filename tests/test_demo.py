@@ -37,6 +37,8 @@ def test_demo_runs_end_to_end_without_credentials(tmp_path: Path) -> None:
     assert (bsky_stored, x_stored) == (bsky_generated, x_generated)
     # Drafts are shown for the first items to answer.
     assert re.search(r"^\s*│?\s*1\. \S", out, re.M)
+    # With no model configured they are the built-in templates, never the sandbox's stand-in.
+    assert "Drafts: built-in templates." in out
     html = list((tmp_path / "data").glob("digest-*.html"))
     assert len(html) == 1
     page = html[0].read_text(encoding="utf-8")

@@ -37,6 +37,7 @@ class DemoResult:
         generated: Interactions the sandbox generated, per platform (ground truth).
         cycles: Poll cycles run.
         simulated: How much scenario time the cycles covered.
+        drafts_source: Where the drafts came from (built-in templates or the team's model).
     """
 
     page: DigestPage
@@ -49,6 +50,7 @@ class DemoResult:
     cycles: int
     simulated: timedelta
     alerts: list[str] = field(default_factory=list)
+    drafts_source: str = "built-in templates"
 
 
 def _settings(sandbox_env: dict[str, str], data_dir: Path) -> Settings:
@@ -56,6 +58,10 @@ def _settings(sandbox_env: dict[str, str], data_dir: Path) -> Settings:
     overrides: dict[str, object] = {
         key.removeprefix("ENGAGEBOT_").lower(): value for key, value in sandbox_env.items()
     }
+    # Drafts come from the built-in templates, or from the team's own model when one is
+    # configured: the sandbox's stand-in model only answers canned sentences.
+    for key in ("llm_base_url", "llm_model", "llm_api_key"):
+        overrides.pop(key, None)
     overrides["discord_webhook_url"] = None
     overrides["discord_token"] = None
     overrides["bluesky_extra_accounts"] = None
@@ -128,6 +134,11 @@ async def run_demo(
         cycles=cycles,
         simulated=step * cycles,
         alerts=[message for _platform, _account, message in alerts.sent],
+        drafts_source=(
+            f"your model {settings.llm_model or ''} at {settings.llm_base_url}".replace("  ", " ")
+            if settings.llm_base_url
+            else "built-in templates"
+        ),
     )
 
 

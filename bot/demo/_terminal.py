@@ -21,7 +21,7 @@ def _card_panel(card: Card, drafts: tuple[str, ...] | list[str]) -> Panel:
     body.append(item.platform.value, style=_PLATFORM_STYLE.get(item.platform.value, "bold"))
     body.append(f" · {item.kind} · waiting {waiting_text(card.waiting)}", style="dim")
     if item.url:
-        body.append(f" · {item.url}", style="dim underline")
+        body.append(f"\n{item.url}", style="dim underline")
     if item.text:
         excerpt = item.text if len(item.text) <= _EXCERPT else item.text[: _EXCERPT - 1] + "…"
         body.append(f"\n“{excerpt}”", style="italic")
@@ -43,13 +43,14 @@ def print_demo(result: DemoResult, console: Console | None = None) -> None:
     """Print headline figures, the three sections with reasons and drafts, and where it went."""
     console = console or Console()
     page = result.page
-    figures = Table.grid(padding=(0, 3))
-    for _ in page.figures:
-        figures.add_column()
-    figures.add_row(*(Text(f.label, style="dim") for f in page.figures))
-    figures.add_row(
-        *(Text(f.value + (f" ({f.delta})" if f.delta else ""), style="bold") for f in page.figures)
-    )
+    figures = Table.grid(padding=(0, 2))
+    figures.add_column(style="dim", no_wrap=True)
+    figures.add_column()
+    for figure in page.figures:
+        value = Text(figure.value, style="bold")
+        if figure.delta:
+            value.append(f"  {figure.delta}", style="dim")
+        figures.add_row(figure.label, value)
     header: list[Text | Table] = [figures]
     for breach in page.breaches:
         header.append(Text(f"⚠ {breach}", style="bold red"))
@@ -75,6 +76,7 @@ def print_demo(result: DemoResult, console: Console | None = None) -> None:
         f"{result.cycles} poll cycles over {result.simulated} of simulated launch day; "
         f"stored vs generated: {stored}."
     )
+    console.print(f"Drafts: {result.drafts_source}.")
     console.print(f"HTML digest: [bold]{result.html_path}[/]")
     console.print(
         f"Posted {result.webhook_messages} Discord message(s) to the {result.webhook_target}."
