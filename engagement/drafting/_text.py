@@ -14,6 +14,15 @@ _SENTENCE_KEEP = regex.compile(r"(?<=[.!?…])(\s+)")
 _SENTENCE_START = regex.compile(r"(^|[.!?]\s+)(\p{Ll})")
 _LETTER = regex.compile(r"\p{L}")
 NAME_MAX_GRAPHEMES = 24
+# "Firstname Lastname" (two or three capitalised words): greet by the first name.
+_PERSON_WORD = regex.compile(r"\p{Lu}[\p{Ll}\p{Lm}]+(?:[-'’]\p{L}+)*")
+# A first word that is an article or a title is not a first name ("Le Monde", "Dr Smith").
+_NOT_FIRST_NAMES = frozenset(
+    {
+        *("le", "la", "les", "l'", "un", "une", "des", "du", "de", "the", "a", "an"),
+        *("mr", "mrs", "ms", "dr", "pr", "prof", "mme", "mlle", "m", "st", "saint", "team"),
+    }
+)
 TOPIC_MAX_GRAPHEMES = 40
 
 
@@ -80,8 +89,15 @@ def cap(text: str, max_graphemes: int) -> str:
 
 
 def clean_name(name: str) -> str:
-    """A greeting-friendly name: one line, no ``@``, short (first word when long)."""
+    """A greeting-friendly name: one line, no ``@``, the first name of a person, short."""
     name = " ".join(name.split()).lstrip("@")
+    words = name.split(" ")
+    if (
+        2 <= len(words) <= 3
+        and all(_PERSON_WORD.fullmatch(word) for word in words)
+        and words[0].casefold() not in _NOT_FIRST_NAMES
+    ):
+        return words[0]
     if len(graphemes(name)) <= NAME_MAX_GRAPHEMES:
         return name
     first = name.split(" ", 1)[0]

@@ -265,3 +265,24 @@ def test_item_text_near_the_limit_with_a_long_hashtag() -> None:
         drafts = template_drafts(request)
         _check(drafts, platform)
         assert any("PlumePlume" in d.text for d in drafts)  # the hashtag became the topic
+
+
+@pytest.mark.parametrize(
+    ("display", "greeted"),
+    [
+        ("Nathan Rousseau", "Nathan"),
+        ("Marie-Claire Dubois", "Marie-Claire"),
+        ("Jean Paul Sartre", "Jean"),
+        ("Le Monde", "Le Monde"),
+        ("Dr Smith", "Dr Smith"),
+        ("PlumeNotes", "PlumeNotes"),
+        ("nathan rousseau", "nathan rousseau"),
+        (f"Zoé {FAMILY}", f"Zoé {FAMILY}"),
+    ],
+)
+def test_people_are_greeted_by_their_first_name(display: str, greeted: str) -> None:
+    request = _request(Intent.PRAISE, Platform.BLUESKY, "en", author_name=display)
+    texts = [d.text for d in template_drafts(request)]
+    assert any(greeted in t for t in texts)
+    if greeted != display:
+        assert not any(display in t for t in texts)
