@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -149,6 +150,8 @@ async def test_stats_and_digest_now(h: DiscordHarness) -> None:
         m for m in await _messages(h, "channel") if m["channel_id"] == str(DIGEST_CHANNEL_ID)
     ]
     assert channel[0]["embeds"][0]["title"].startswith("Engagement digest")
+    posted = {f["name"]: f["value"] for f in channel[0]["embeds"][0]["fields"]}
+    assert posted["X budget"] == budget  # the summary as posted carries the X budget
     assert (await h.state())["discord"]["rejected"] == []
 
 
@@ -189,6 +192,44 @@ async def test_a_burst_of_urgent_items_is_one_alert(h: DiscordHarness) -> None:
     assert f"{len(urgent)} urgent item(s)" in alerts[0]["content"]
     assert "monthly budget reached" in alerts[0]["content"]
     assert 1 <= len(alerts[0]["embeds"]) <= 10
+
+
+async def test_an_alert_refused_by_discord_is_sent_again_later(h: DiscordHarness) -> None:
+    cog = h.bot.get_cog("AlertsCog")
+    assert isinstance(cog, AlertsCog)
+    cog.batcher.retry_s = 0.05
+    endpoint = "POST /api/v10/channels/:channel_id/messages"
+
+    async def alerts() -> list[dict[str, Any]]:
+        return [
+            m for m in await _messages(h, "channel") if m["channel_id"] == str(ALERTS_CHANNEL_ID)
+        ]
+
+    before = len(await alerts())
+    async with aiohttp.ClientSession() as http:
+        fault = {"endpoint": endpoint, "count": 1, "status": 403}
+        async with http.post(f"{h.sb.url}/_sandbox/faults", json=fault) as resp:
+            assert resp.status == 200
+    await cog.platform_alert(Platform.X, "1", "X API credits are depleted")
+    # Nothing else happens: the refused batch is tried again on its own.
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 10
+    while len(await alerts()) == before:
+        assert loop.time() < deadline, "the refused alert was never sent again"
+        await asyncio.sleep(0.05)
+    sent = (await alerts())[before:]
+    assert len(sent) == 1
+    assert "X API credits are depleted" in sent[0]["content"]
+    log = [e["status"] for e in (await _request_log(h)) if e["endpoint"] == endpoint]
+    assert log[-2:] == [403, 200]
+    assert (await h.state())["faults_pending"] == {}
+    assert cog.batcher.pending == 0
+
+
+async def _request_log(h: DiscordHarness) -> list[dict[str, Any]]:
+    async with aiohttp.ClientSession() as http, http.get(f"{h.sb.url}/_sandbox/state") as resp:
+        data: dict[str, Any] = await resp.json()
+    return list(data["request_log"])
 
 
 async def test_webhook_only_mode_posts_the_digest_once(h: DiscordHarness) -> None:

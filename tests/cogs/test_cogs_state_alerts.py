@@ -86,6 +86,84 @@ async def test_batcher_survives_a_failing_send():
     batcher.add(cards=[card(1)])
     await batcher.aclose()
     assert calls == 1
+    assert batcher.pending == 1  # kept, not lost
+
+
+class Sends:
+    """A send function recording what it sends; tests wait on it, never on the clock."""
+
+    def __init__(self, fail_first: int = 0) -> None:
+        self.attempts: list[tuple[list[object], list[str]]] = []
+        self.fail_first = fail_first
+        self.hold: asyncio.Event | None = None  # set: sends wait for it
+        self.started = asyncio.Event()
+        self._changed = asyncio.Event()
+
+    async def __call__(self, cards, notes):
+        self.started.set()
+        if self.hold is not None:
+            await self.hold.wait()
+        self.attempts.append(([c.key for c in cards], list(notes)))
+        self._changed.set()
+        if len(self.attempts) <= self.fail_first:
+            raise RuntimeError("503 from Discord")
+
+    async def until(self, count: int) -> None:
+        async with asyncio.timeout(5):
+            while len(self.attempts) < count:
+                self._changed.clear()
+                await self._changed.wait()
+
+
+async def test_alerts_arriving_during_a_send_go_out_without_a_further_alert():
+    sends = Sends()
+    sends.hold = asyncio.Event()  # the first send is slow (a Discord rate limit…)
+    batcher = AlertBatcher(sends, window_s=0.01)
+    batcher.add(cards=[card(1)])
+    await asyncio.wait_for(sends.started.wait(), 5)
+    batcher.add(cards=[card(2)], notes=["x: budget reached"])  # during the send
+    sends.hold.set()
+    # Nothing else arrives: the late items still go out, in a second message.
+    await sends.until(2)
+    assert sends.attempts == [([card(1).key], []), ([card(2).key], ["x: budget reached"])]
+    assert batcher.pending == 0
+    await batcher.aclose()
+    assert len(sends.attempts) == 2
+
+
+async def test_a_failed_send_is_retried_with_what_came_since():
+    sends = Sends(fail_first=2)
+    batcher = AlertBatcher(sends, window_s=0.01, retry_s=0.01)
+    batcher.add(cards=[card(1)], notes=["bluesky: session expired"])
+    await sends.until(1)
+    batcher.add(cards=[card(2), card(1)], notes=["bluesky: session expired", "x: budget"])
+    await sends.until(3)
+    # Tried again (twice), never lost: the failed batch first, then what came meanwhile,
+    # nothing repeated.
+    assert sends.attempts[1] == sends.attempts[2]
+    assert sends.attempts[2] == (
+        [card(1).key, card(2).key],
+        ["bluesky: session expired", "x: budget"],
+    )
+    assert batcher.pending == 0
+    await batcher.aclose()
+    assert len(sends.attempts) == 3
+
+
+async def test_closing_waits_for_a_send_in_progress():
+    sends = Sends()
+    sends.hold = asyncio.Event()
+    batcher = AlertBatcher(sends, window_s=0.01)
+    batcher.add(cards=[card(1)])
+    await asyncio.wait_for(sends.started.wait(), 5)  # taken by the send in progress
+    batcher.add(cards=[card(2)])
+    closing = asyncio.create_task(batcher.aclose())
+    await asyncio.sleep(0.02)
+    assert not closing.done()
+    sends.hold.set()
+    await asyncio.wait_for(closing, 5)
+    assert [keys for keys, _ in sends.attempts] == [[card(1).key], [card(2).key]]
+    assert batcher.pending == 0
 
 
 def test_alert_message_fits_one_message_and_says_what_is_left():
