@@ -72,7 +72,8 @@ class InboxView(discord.ui.View):
             label = f"@{card.item.author.handle}: {card.item.text or card.item.kind}"
             options.append(
                 discord.SelectOption(
-                    label=_limits.truncate(label, 100), value=_ids.item_token(*card.key)
+                    label=_limits.truncate(label, 100),
+                    value=_ids.item_token(*card.key, card.item.created_at),
                 )
             )
         self.pick.options = options or [discord.SelectOption(label="Nothing to open", value="-")]

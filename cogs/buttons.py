@@ -8,6 +8,7 @@ is routed to the :class:`~cogs.items.ItemsCog`.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any, Protocol
 
 import discord
@@ -48,7 +49,13 @@ class ItemButton(
     """One action button on an item card."""
 
     def __init__(
-        self, action: str, platform: Platform, ref: str, *, disabled: bool = False
+        self,
+        action: str,
+        platform: Platform,
+        ref: str,
+        *,
+        disabled: bool = False,
+        created_at: datetime | None = None,
     ) -> None:
         style, label, emoji = _STYLE[action]
         row = 0 if action in {"reply", "suggest", "thank", "claim", "unclaim"} else 1
@@ -57,7 +64,7 @@ class ItemButton(
                 style=style,
                 label=label,
                 emoji=emoji,
-                custom_id=_ids.custom_id(action, platform, ref),
+                custom_id=_ids.custom_id(action, platform, ref, created_at),
                 disabled=disabled,
                 row=row,
             )
@@ -104,5 +111,7 @@ def card_view(card: Card) -> discord.ui.View:
         disabled = closed and action not in {"suggest"}
         if action in {"reply", "suggest"} and not can_reply:
             disabled = True
-        view.add_item(ItemButton(action, platform, ref, disabled=disabled))
+        view.add_item(
+            ItemButton(action, platform, ref, disabled=disabled, created_at=card.item.created_at)
+        )
     return view

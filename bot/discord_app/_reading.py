@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.discord_app import _cards, _resolve
 from bot.discord_app._config import ConfigStore
-from cogs._ids import CUSTOM_ID_MAX, hash_ref
+from cogs._ids import CUSTOM_ID_MAX, hash_ref, split_hash_ref
 from cogs.ports import (
     Card,
     DigestPage,
@@ -185,10 +185,7 @@ class Reading:
         """Find a stored item from a URL, AT-URI, post id or hashed reference."""
         async with self.db.unit_of_work() as uow:
             if reference.startswith("#"):
-                for platform, external_id in await q.long_ids(uow, _HASHED_MIN_LENGTH):
-                    if hash_ref(external_id) == reference:
-                        return (Platform(platform), external_id)
-                return None
+                return await _resolve_hash(uow, reference)
             for key in _resolve.candidates(reference):
                 if await uow.interactions.get(*key) is not None:
                     return key
@@ -247,6 +244,30 @@ class Reading:
             if not state.status.is_closed and e.item.key in records:
                 cards.append(_cards.answer_card(e, records[e.item.key], state))
         return tuple(cards)
+
+
+async def _resolve_hash(uow: UnitOfWork, reference: str) -> ItemKey | None:
+    """The item a hashed reference names.
+
+    A reference with its creation second is an indexed lookup of that second's few items
+    (interactions are insert-only, so the second never changes); an old one without it is
+    compared with the ids long enough to have been hashed (a scan, for cards posted before).
+    """
+    parts = split_hash_ref(reference)
+    if parts is None:
+        return None
+    digest, second = parts
+    if second is not None:
+        start = datetime.fromtimestamp(second, UTC)
+        # No platform filter: the creation-time index is the one to use.
+        for record in await uow.interactions.list_between(start, start + timedelta(seconds=1)):
+            if hash_ref(record.external_id) == digest:
+                return record.key
+        return None
+    for platform, external_id in await q.long_ids(uow, _HASHED_MIN_LENGTH):
+        if hash_ref(external_id) == digest:
+            return (Platform(platform), external_id)
+    return None
 
 
 _CLOSED_BY = {
