@@ -84,12 +84,15 @@ def role_label(interaction: discord.Interaction[Any], role: str) -> str:
     return role
 
 
-async def tell(interaction: discord.Interaction[Any], message: str) -> None:
+async def tell(
+    interaction: discord.Interaction[Any], message: str, *, embed: discord.Embed | None = None
+) -> None:
     """Answer ephemerally, whether or not the interaction was acknowledged already."""
+    embeds = [embed] if embed is not None else []
     if interaction.response.is_done():
-        await interaction.followup.send(message, ephemeral=True)
+        await interaction.followup.send(message, embeds=embeds, ephemeral=True)
     else:
-        await interaction.response.send_message(message, ephemeral=True)
+        await interaction.response.send_message(message, embeds=embeds, ephemeral=True)
 
 
 async def refuse_without_role(interaction: discord.Interaction[Any], role: str) -> bool:

@@ -12,6 +12,7 @@ from cogs import _ids, _limits
 from cogs._common import BrandRoleError, Clock, has_role, refuse_without_role, tell
 from cogs._inbox_view import InboxView, inbox_embed
 from cogs.items import ItemsCog, drafts_embed
+from cogs.modals import text_back
 from cogs.ports import InboxQuery, InboxService, ItemKey, ItemStatus
 from engagement.models import InteractionKind, Platform
 
@@ -65,7 +66,7 @@ class InboxCog(commands.Cog, name="InboxCog"):
             label = f"{item.platform.value} @{item.author.handle}: {item.text or item.kind}"
             if needle and needle not in label.casefold():
                 continue
-            value = _ids.item_token(item.platform, item.external_id)
+            value = _ids.item_token(item.platform, item.external_id, item.created_at)
             choices.append(app_commands.Choice(name=_limits.truncate(label, 100), value=value))
             if len(choices) == 25:
                 break
@@ -142,7 +143,11 @@ class InboxCog(commands.Cog, name="InboxCog"):
             return
         size, limit = self.service.measure(key[0], text), self.service.text_limit(key[0])
         if size > limit or not text.strip():
-            await tell(interaction, f"Not posted: {size}/{limit}; shorten it and try again.")
+            await tell(
+                interaction,
+                f"Not posted: {size}/{limit}; shorten it and try again. Your text:",
+                embed=text_back(text),
+            )
             return
         await self.items.post_reply(interaction, key, text.strip())
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -82,8 +83,12 @@ class ItemsCog(commands.Cog, name=ITEMS_COG):
             return
         draft = card.draft or ""
         if not draft:
+            # Template drafts only: a model may take seconds, and the modal must be the first
+            # answer within Discord's 3 s (Suggest, which defers first, may use the model).
             try:
-                drafts = await asyncio.wait_for(self.service.drafts(key, 1), DRAFT_TIMEOUT_S)
+                drafts = await asyncio.wait_for(
+                    self.service.drafts(key, 1, templates_only=True), DRAFT_TIMEOUT_S
+                )
                 draft = drafts[0] if drafts else ""
             except TimeoutError:
                 draft = ""
@@ -155,10 +160,21 @@ class ItemsCog(commands.Cog, name=ITEMS_COG):
                     skip = (message.channel.id, message.id)
             except discord.HTTPException as exc:
                 log.warning("could not update the card in place: %s", exc)
+        embeds = []
+        if outcome.drafts:
+            embeds.append(
+                drafts_embed(
+                    self.service,
+                    key,
+                    outcome.drafts,
+                    title="Thank-you drafts",
+                    footer="Nothing was posted. Use one in a post or a message of your own.",
+                )
+            )
         if on_card:
-            await interaction.followup.send(outcome.message, ephemeral=True)
+            await interaction.followup.send(outcome.message, embeds=embeds, ephemeral=True)
         else:
-            await interaction.edit_original_response(content=outcome.message)
+            await interaction.edit_original_response(content=outcome.message, embeds=embeds)
         await self.board.refresh([key], self.clock(), skip=skip)
 
 
@@ -172,11 +188,18 @@ def _reply_refusal(card: Card, user_id: str) -> str | None:
     return None
 
 
-def drafts_embed(service: InboxService, key: ItemKey, drafts: list[str] | Any) -> discord.Embed:
+def drafts_embed(
+    service: InboxService,
+    key: ItemKey,
+    drafts: Sequence[str],
+    *,
+    title: str = "Suggested replies",
+    footer: str = "Copy one into Reply, or use /reply. Nothing is posted until you submit.",
+) -> discord.Embed:
     """Three drafts, each with its length against the platform's limit."""
     platform = key[0]
     limit = service.text_limit(platform)
-    embed = discord.Embed(title="Suggested replies", colour=discord.Colour.blurple())
+    embed = discord.Embed(title=title, colour=discord.Colour.blurple())
     if not drafts:
         embed.description = "No draft could be made for this item."
     for index, draft in enumerate(list(drafts)[:3], start=1):
@@ -186,5 +209,5 @@ def drafts_embed(service: InboxService, key: ItemKey, drafts: list[str] | Any) -
             value=_limits.truncate(draft, _limits.FIELD_VALUE),
             inline=False,
         )
-    embed.set_footer(text="Copy one into Reply, or use /reply. Nothing is posted until you submit.")
+    embed.set_footer(text=footer)
     return embed

@@ -88,6 +88,7 @@ class ItemState:
         at: When (UTC).
         text: What was posted, for answered items.
         until: For snoozed items, when they come back (UTC).
+        note: For thanked items, how (``liked``, ``followed back``, ``nothing posted``…).
     """
 
     status: ItemStatus = ItemStatus.OPEN
@@ -96,6 +97,7 @@ class ItemState:
     at: datetime | None = None
     text: str | None = None
     until: datetime | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,11 +221,14 @@ class Outcome:
         ok: Whether it happened (or had already happened, idempotently).
         message: One line for the person who asked.
         card: The card after the action, to update the message in place.
+        drafts: Texts the person may use themselves (e.g. thank-you drafts for a like,
+            which cannot be answered on the platform); nothing of them was posted.
     """
 
     ok: bool
     message: str
     card: Card | None = None
+    drafts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,11 +296,22 @@ class InboxService(Protocol):
         ...
 
     async def thank(self, key: ItemKey, actor: Actor, now: datetime) -> Outcome:
-        """Thank the author: like or repost their post, recorded as thanked."""
+        """Thank the author the way the item allows, recorded as thanked with how.
+
+        A follow is followed back (once); a comment is liked (a quote reposted); a like or a
+        repost cannot be answered on the platform, so nothing is posted and the outcome
+        carries thank-you drafts the person may use themselves.
+        """
         ...
 
-    async def drafts(self, key: ItemKey, count: int) -> Sequence[str]:
-        """Up to ``count`` reply drafts for the item, best first, each within the limit."""
+    async def drafts(
+        self, key: ItemKey, count: int, *, templates_only: bool = False
+    ) -> Sequence[str]:
+        """Up to ``count`` reply drafts for the item, best first, each within the limit.
+
+        ``templates_only`` never calls a model (fast: the reply modal's prefill, which must
+        open within Discord's 3 seconds).
+        """
         ...
 
     async def stats(self, now: datetime) -> tuple[Figure, ...]:

@@ -88,7 +88,8 @@ def _status_line(card: Card) -> str:
     icon = {"answered": "✅", "thanked": "💚", "done": "☑️", "dismissed": "🗑️"}.get(
         state.status.value, "•"
     )
-    return f"{icon} {state.status.value.capitalize()} by {who}{when}"
+    how = f" · {state.note}" if state.note else ""
+    return f"{icon} {state.status.value.capitalize()} by {who}{when}{how}"
 
 
 def card_embed(card: Card) -> discord.Embed:

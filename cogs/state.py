@@ -22,6 +22,7 @@ def _by(
     *,
     text: str | None = None,
     until: datetime | None = None,
+    note: str | None = None,
 ) -> ItemState:
     return ItemState(
         status=status,
@@ -30,6 +31,7 @@ def _by(
         at=action.created_at,
         text=text,
         until=until,
+        note=note,
     )
 
 
@@ -37,8 +39,9 @@ def state_from_actions(actions: Iterable[ActionRecord], now: datetime) -> ItemSt
     """The state of an item given every action recorded on it.
 
     Rules: a confirmed closing action (answered, thanked, done, dismissed) closes the item for
-    good; a pending answer counts as a claim by its author (somebody is posting right now);
-    the latest claim holds until its holder unclaims; a snooze holds until its time.
+    good (a thanked record's text says how it was thanked: the state's ``note``); a pending
+    answer counts as a claim by its author (somebody is posting right now); the latest claim
+    holds until its holder unclaims; a snooze holds until its time.
 
     Args:
         actions: The item's actions, in any order.
@@ -55,6 +58,8 @@ def state_from_actions(actions: Iterable[ActionRecord], now: datetime) -> ItemSt
             continue
         closing = _CLOSING.get(action.kind)
         if closing is not None and action.status is ActionStatus.CONFIRMED:
+            if closing is ItemStatus.THANKED:  # its text says how, nothing was posted
+                return _by(action, closing, note=action.text)
             return _by(action, closing, text=action.text)
         if action.kind is ActionKind.ANSWERED or action.kind is ActionKind.CLAIMED:
             claim = _by(action, ItemStatus.CLAIMED)

@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING
 from cogs.ports import Card, ItemKey, ItemState, ItemStatus, Outcome
 from cogs.state import claim_generation, state_from_actions
 from engagement.drafting import length, limit_for
-from engagement.models import ActionKind, ActionRecord, ActionStatus, InteractionKind
+from engagement.models import (
+    ActionKind,
+    ActionRecord,
+    ActionStatus,
+    InteractionKind,
+    InteractionRecord,
+)
 from engagement.ports import Actor, Publisher, WriteKind, WriteRefusedError
 from storage import Database
 
@@ -27,9 +33,13 @@ class Acting:
     publisher: Publisher | None
     _locks: dict[ItemKey, asyncio.Lock]
 
-    if TYPE_CHECKING:  # provided by the reading half
+    if TYPE_CHECKING:  # provided by the reading half and the service
 
         async def card(self, key: ItemKey, now: datetime) -> Card | None: ...
+
+        async def drafts(
+            self, key: ItemKey, count: int, *, templates_only: bool = False
+        ) -> list[str]: ...
 
     async def _record(self, action: ActionRecord) -> tuple[ActionRecord, bool]:
         async with self.db.unit_of_work() as uow:
@@ -128,7 +138,13 @@ class Acting:
             return await self._outcome(key, True, f"Posted on {key[0].value}.", now)
 
     async def thank(self, key: ItemKey, actor: Actor, now: datetime) -> Outcome:
-        """Like (or, for a quote, repost) the item, then record it as thanked."""
+        """Thank the author the way the item allows, then record it as thanked, saying how.
+
+        A follow is followed back (once per person: the publisher's key is the person, so an
+        earlier follow-back is not repeated); a comment is liked (a quote reposted); a like or
+        a repost of the brand's post cannot be answered, so nothing is posted and the outcome
+        carries thank-you drafts the member may use (a post of their own, a message).
+        """
         state, _ = await self._state(key, now)
         refusal = _busy(state, actor, allow_own_claim=True)
         if refusal is not None:
@@ -138,21 +154,63 @@ class Acting:
         if item is None:
             return Outcome(False, "This item is no longer known to the bot.")
         kind = item.known_kind
-        write = WriteKind.REPOST if kind is InteractionKind.QUOTE else WriteKind.LIKE
-        publisher = self.publisher
-        done = "Thanked."
-        if kind is not None and kind.has_text:
-            if publisher is None:
-                return await self._outcome(key, False, f"{key[0].value} is not connected.", now)
-            try:
-                record = await publisher.act(item, write, actor)
-            except WriteRefusedError as exc:
-                return await self._outcome(key, False, f"Not done: {exc}.", now)
-            if record.status is ActionStatus.FAILED:
-                return await self._outcome(key, False, f"Failed: {record.error}", now)
-            done = f"Thanked with a {write.value}."
-        await self._record(_action(key, ActionKind.THANKED, actor, now, "close"))
-        return await self._outcome(key, True, done, now)
+        drafts: tuple[str, ...] = ()
+        if kind is InteractionKind.FOLLOW or (kind is not None and kind.has_text):
+            write = _THANK_WRITE.get(kind, WriteKind.LIKE)
+            done = await self._thank_write(item, write, actor)
+            if isinstance(done, str):
+                return await self._outcome(key, False, done, now)
+            how, message = _thank_words(item, write, done)
+        else:
+            what = kind.value if kind is not None else item.kind
+            how = "nothing posted"
+            drafts = tuple(await self.drafts(key, 3, templates_only=True))
+            message = (
+                f"Marked thanked. **Nothing was posted**: a {what} cannot be answered on "
+                f"{key[0].value}."
+            )
+            if drafts:
+                message += " Thank-you drafts to use yourself (a post, a message):"
+        await self._record(replace(_action(key, ActionKind.THANKED, actor, now, "close"), text=how))
+        outcome = await self._outcome(key, True, message, now)
+        return replace(outcome, drafts=drafts)
+
+    async def _thank_write(
+        self, item: InteractionRecord, write: WriteKind, actor: Actor
+    ) -> ActionRecord | str:
+        """Like, repost or follow through the publisher: its record, or why it was not done."""
+        if self.publisher is None:
+            return f"Not done: {item.platform.value} is not connected."
+        try:
+            record = await self.publisher.act(item, write, actor)
+        except WriteRefusedError as exc:
+            hint = f" {exc.suggestion}" if exc.suggestion else ""
+            return f"Not done: {exc}.{hint}"
+        if record.status is ActionStatus.FAILED:
+            return f"Failed: {record.error}"
+        if record.status is not ActionStatus.CONFIRMED:
+            return f"Not confirmed yet: {record.error or 'try again in a moment'}."
+        return record
+
+
+_THANK_WRITE = {
+    InteractionKind.FOLLOW: WriteKind.FOLLOW,
+    InteractionKind.QUOTE: WriteKind.REPOST,
+}
+
+
+def _thank_words(
+    item: InteractionRecord, write: WriteKind, record: ActionRecord
+) -> tuple[str, str]:
+    """How the item was thanked (for the record and the card), and the member's answer."""
+    who = f"@{item.author.handle}"
+    if write is WriteKind.FOLLOW:
+        if record.interaction_id not in (None, item.external_id):
+            # The publisher's follow is per person: an earlier follow-back answered this one.
+            return "already followed back", f"Already following {who}: not followed again."
+        return "followed back", f"Followed {who} back on {item.platform.value}."
+    verb = {WriteKind.LIKE: "liked", WriteKind.REPOST: "reposted"}[write]
+    return verb, f"Thanked with a {write.value} on {item.platform.value}."
 
 
 def _busy(state: ItemState, actor: Actor, *, allow_own_claim: bool = False) -> str | None:

@@ -30,6 +30,7 @@ from engagement.drafting import (
     infer_intent,
     length,
     limit_for,
+    template_drafts,
 )
 from engagement.models import InteractionKind, InteractionRecord, Platform
 from engagement.ports import Actor, Publisher
@@ -93,8 +94,8 @@ class TeamInbox(Reading, Acting, DigestClaims):
         """Length the platform's way."""
         return length(text, platform)
 
-    async def drafts(self, key: ItemKey, count: int) -> list[str]:
-        """Drafts for the item, best first."""
+    async def drafts(self, key: ItemKey, count: int, *, templates_only: bool = False) -> list[str]:
+        """Drafts for the item, best first (``templates_only``: never ask the model)."""
         async with self.db.unit_of_work() as uow:
             item = await uow.interactions.get(*key)
         if item is None:
@@ -111,7 +112,10 @@ class TeamInbox(Reading, Acting, DigestClaims):
             voice=replace(self.voice, tone=Tone(config.voice_tone)),
             parent_text=item.subject_text,
         )
-        drafts = await self.drafter.drafts(request)
+        if templates_only:
+            drafts = template_drafts(request)
+        else:
+            drafts = await self.drafter.drafts(request)
         return [d.text for d in drafts if d.text][:count]
 
     # -- configuration ---------------------------------------------------------------------

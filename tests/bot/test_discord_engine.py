@@ -213,6 +213,13 @@ async def test_old_open_items_do_not_vanish(env: TeamEnv) -> None:
     assert after.cards[-1].key == old.key
     assert after.cards[-1].section is Section.ANSWER
     assert "breach: unanswered >72h" in after.cards[-1].reasons
+    # Asked for explicitly as open, and on its platform: still there, whatever its age.
+    for query in (
+        InboxQuery(status=ItemStatus.OPEN, page_size=1000),
+        InboxQuery(platform=Platform.X, kind=old.kind, status=ItemStatus.OPEN, page_size=1000),
+    ):
+        page = await env.service.inbox(query, now)
+        assert old.key in {c.key for c in page.cards}, query
     figures = {f.label: f.value for f in await env.service.stats(now)}
     assert figures["Older open items"] == "1"
     assert (await env.service.mark(old.key, ItemStatus.DONE, ALICE, now)).ok

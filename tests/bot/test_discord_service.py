@@ -13,6 +13,7 @@ from _discord_env import TeamEnv, team_env
 
 from cogs._ids import custom_id, hash_ref
 from cogs.ports import InboxQuery, ItemStatus, Section
+from cogs.render import summary_embed
 from engagement.models import ActionKind, ActionStatus, InteractionKind, Platform
 from engagement.ports import Actor
 from sandbox import ManualClock, SandboxServer
@@ -156,12 +157,22 @@ async def test_resolve_urls_and_ids(env: TeamEnv) -> None:
     assert await env.service.resolve(card.item.external_id) == card.key
     # Only ids too long for a custom id are ever referred to by a hash: store one and find it.
     long_id = card.item.external_id + "x" * 90
-    ref = custom_id("reply", Platform.BLUESKY, long_id).rsplit(":", 1)[1]
-    assert ref == hash_ref(long_id)
+    created = card.item.created_at
+    ref = custom_id("reply", Platform.BLUESKY, long_id, created).rsplit(":", 1)[1]
+    assert ref == hash_ref(long_id, created)
+    assert ref.endswith(f"@{int(created.timestamp())}")
     async with env.service.db.unit_of_work() as uow:
         await uow.ingest([replace(card.item, external_id=long_id)], None)
         await uow.commit()
     assert await env.service.resolve(ref) == (Platform.BLUESKY, long_id)
+    # The creation second is where the item is looked up (an index), never a scan of all ids:
+    # the right hash with another second finds nothing.
+    elsewhere = hash_ref(long_id, created - timedelta(days=3))
+    assert await env.service.resolve(elsewhere) is None
+    assert await env.service.resolve(hash_ref(long_id + "y", created)) is None
+    assert await env.service.resolve(f"{hash_ref(long_id)}@soon") is None
+    # Cards posted before references carried the second still resolve.
+    assert await env.service.resolve(hash_ref(long_id)) == (Platform.BLUESKY, long_id)
     assert await env.service.resolve(hash_ref(long_id + "y")) is None
     assert await env.service.resolve(hash_ref(card.item.external_id)) is None  # never made
     assert await env.service.resolve("https://example.com/nothing") is None
@@ -179,3 +190,108 @@ async def test_digest_period_is_claimed_once(env: TeamEnv) -> None:
     assert {f.label for f in page.figures} >= {"Interactions", "Still to answer"}
     kinds = {c.item.known_kind for c in page.section(Section.THANK)}
     assert kinds <= {InteractionKind.REPOST, InteractionKind.QUOTE, InteractionKind.FOLLOW}
+
+
+async def _cards_of(env: TeamEnv, kind: str):
+    page = await env.service.inbox(
+        InboxQuery(platform=Platform.BLUESKY, kind=kind, page_size=200), env.clock.now()
+    )
+    assert page.cards, f"launch-day has Bluesky {kind}s"
+    return page.cards
+
+
+async def _thanked_record(env: TeamEnv, key) -> tuple[list[ActionKind], str | None]:
+    async with env.service.db.unit_of_work() as uow:
+        actions = await uow.actions.for_interaction(*key)
+    confirmed = [a for a in actions if a.status is ActionStatus.CONFIRMED]
+    thanked = [a for a in confirmed if a.kind is ActionKind.THANKED]
+    assert [(a.actor_id, a.actor_name) for a in thanked] == [(ALICE.id, ALICE.name)]
+    return [a.kind for a in confirmed], thanked[0].text
+
+
+async def test_thanking_a_follow_follows_back_once_per_person(env: TeamEnv) -> None:
+    now = env.clock.now()
+    follow = (await _cards_of(env, "follow"))[0]
+    outcome = await env.service.thank(follow.key, ALICE, now)
+    assert outcome.ok
+    assert outcome.message == f"Followed @{follow.item.author.handle} back on bluesky."
+    assert outcome.drafts == ()
+    assert (outcome.card.state.status, outcome.card.state.note) == (
+        ItemStatus.THANKED,
+        "followed back",
+    )
+    assert outcome.card.state.text is None  # nothing was posted as text
+    follows = [w for w in await env.written() if w["type"] == "follow"]
+    assert [w["subject"] for w in follows] == [follow.item.author.platform_id]
+    kinds, how = await _thanked_record(env, follow.key)
+    assert sorted(kinds) == sorted([ActionKind.FOLLOWED, ActionKind.THANKED])
+    assert how == "followed back"
+    # The same person follows again (unfollowed, came back): no second follow is made.
+    again = replace(follow.item, external_id=follow.item.external_id + "2", created_at=now)
+    async with env.service.db.unit_of_work() as uow:
+        await uow.ingest([again], None)
+        await uow.commit()
+    second = await env.service.thank(again.key, ALICE, now)
+    assert second.ok
+    assert second.message == f"Already following @{follow.item.author.handle}: not followed again."
+    assert second.card.state.note == "already followed back"
+    assert [w for w in await env.written() if w["type"] == "follow"] == follows
+
+
+@pytest.mark.parametrize(("kind", "words"), [("like", ("thank",)), ("repost", ("shar", "repost"))])
+async def test_thanking_a_like_or_repost_posts_nothing_and_offers_drafts(
+    env: TeamEnv, kind: str, words: tuple[str, ...]
+) -> None:
+    now = env.clock.now()
+    item = (await _cards_of(env, kind))[0]
+    written = await env.written()
+    outcome = await env.service.thank(item.key, ALICE, now)
+    assert outcome.ok
+    assert "Nothing was posted" in outcome.message
+    assert f"a {kind} cannot be answered" in outcome.message
+    assert len(outcome.drafts) == 3
+    assert len(set(outcome.drafts)) == 3
+    assert all(env.service.measure(Platform.BLUESKY, d) <= 300 for d in outcome.drafts)
+    joined = " ".join(outcome.drafts).lower()
+    assert any(w in joined for w in words), outcome.drafts
+    assert await env.written() == written  # not a like, a repost, a follow or a post
+    assert outcome.card.state.status is ItemStatus.THANKED
+    assert outcome.card.state.note == "nothing posted"
+    kinds, how = await _thanked_record(env, item.key)
+    assert kinds == [ActionKind.THANKED]
+    assert how == "nothing posted"
+
+
+@pytest.mark.parametrize(
+    ("kind", "write", "how"), [("mention", "like", "liked"), ("quote", "repost", "reposted")]
+)
+async def test_thanking_a_comment_likes_it_and_a_quote_reposts_it(
+    env: TeamEnv, kind: str, write: str, how: str
+) -> None:
+    item = (await _cards_of(env, kind))[0]
+    outcome = await env.service.thank(item.key, ALICE, env.clock.now())
+    assert outcome.ok
+    assert outcome.message == f"Thanked with a {write} on bluesky."
+    assert outcome.card.state.note == how
+    made = [w for w in await env.written() if w["type"] == write]
+    assert [w["subject"] for w in made] == [item.item.external_id]
+    kinds, recorded = await _thanked_record(env, item.key)
+    assert recorded == how
+    assert (ActionKind.LIKED if write == "like" else ActionKind.REPOSTED) in kinds
+
+
+async def test_the_digest_summary_shows_the_x_budget(tmp_path: Path) -> None:
+    clock = ManualClock(START)
+    sb = SandboxServer(scenario="launch-day", seed=7, clock=clock)
+    async with sb, team_env(sb, clock, tmp_path, x_monthly_budget_usd=2.0) as team:
+        clock.advance(timedelta(hours=3))
+        assert await team.poll(Platform.X)
+        now = clock.now()
+        async with team.service.db.unit_of_work() as uow:
+            spent = await uow.api_usage.total_since(Platform.X, datetime(2026, 3, 1, tzinfo=UTC))
+        assert 0 < spent < 1.6, "some X reads, far from the cap"
+        page = await team.service.digest(now)
+        assert page.budget == f"${spent:,.2f} of $2.00 this month ({spent / 2:.0%}) · ok"
+        summary = summary_embed(page)
+        fields = {f.name: f.value for f in summary.fields}
+        assert fields["X budget"] == page.budget

@@ -346,6 +346,13 @@ async def test_a_double_submitted_modal_posts_once(world: World) -> None:
         posts = [w for w in state["written"] if w["type"] == "post"]
         assert len(posts) == 1
         assert posts[0]["reply_parent"] == external_id
+        service = service_of(h)
+        async with service.db.unit_of_work() as uow:
+            actions = await uow.actions.for_interaction(Platform.BLUESKY, external_id)
+        answered = [a for a in actions if a.kind is ActionKind.ANSWERED]
+        assert [(a.actor_name, a.status, a.text) for a in answered] == [
+            ("Alice", ActionStatus.CONFIRMED, text)
+        ]
 
 
 async def test_french_and_english_cards_and_drafts(world: World) -> None:
