@@ -17,20 +17,33 @@ from engagement.triage import (
     AnswerEntry,
     CreatorEntry,
     Item,
+    RankedAnswer,
+    RankedThank,
     ThankEntry,
     TriageParams,
     build_context,
     creator_candidates,
+    explain_answer,
+    explain_thank,
     format_wait,
     handled_state,
+    period_phrase,
+    rank_answer,
+    rank_thank,
     thank_candidates,
     thanked_authors,
-    to_answer,
     to_engage,
-    to_thank,
 )
 
-__all__ = ["Digest", "Figures", "PeriodCounts", "Section", "assemble_digest", "build_digest"]
+__all__ = [
+    "Digest",
+    "Figures",
+    "PeriodCounts",
+    "Section",
+    "assemble_digest",
+    "build_digest",
+    "thank_section",
+]
 
 T = TypeVar("T", AnswerEntry, ThankEntry, CreatorEntry)
 _EXCERPT = 280
@@ -227,6 +240,15 @@ def _fold(counts: Mapping[tuple[str, str], int], index: int) -> dict[str, int]:
     return dict(sorted(out.items()))
 
 
+def thank_section(
+    ranked: Sequence[RankedThank], *, now: datetime, since: datetime, params: TriageParams
+) -> Section[ThankEntry]:
+    """The to-thank section: the first ``section_cap`` people explained, all counted."""
+    when = period_phrase(now - since)
+    shown = tuple(explain_thank(r, when) for r in ranked[: params.section_cap])
+    return Section(shown, len(ranked))
+
+
 def build_digest(
     items: Sequence[Item],
     actions: Iterable[ActionRecord],
@@ -263,9 +285,10 @@ def build_digest(
         counts = PeriodCounts(
             _count(items, since, now), _count(items, since - (now - since), since)
         )
+    thank = rank_thank(thank_candidates(items, ctx, since, now), ctx, params, now, thanked)
     return assemble_digest(
-        answer=to_answer(items, state, ctx, params, now),
-        thank=to_thank(thank_candidates(items, ctx, since, now), ctx, params, now, since, thanked),
+        answer=rank_answer(items, state, ctx, params, now),
+        thank=thank_section(thank, now=now, since=since, params=params),
         creators=to_engage(creator_candidates(items, state, ctx, params, now), ctx, params, now),
         counts=counts,
         now=now,
@@ -277,8 +300,8 @@ def build_digest(
 
 def assemble_digest(
     *,
-    answer: Sequence[AnswerEntry],
-    thank: Sequence[ThankEntry],
+    answer: Sequence[RankedAnswer],
+    thank: Section[ThankEntry],
     creators: Sequence[CreatorEntry],
     counts: PeriodCounts,
     now: datetime,
@@ -286,7 +309,10 @@ def assemble_digest(
     params: TriageParams,
     brand_accounts: Collection[tuple[str, str]] = (),
 ) -> Digest:
-    """Cap the ranked sections and add the headline figures (the last step of a digest)."""
+    """Cap the ranked sections and add the headline figures (the last step of a digest).
+
+    Only the comments shown (the first ``section_cap``, and as many breaches) are explained.
+    """
     breach_label = f">{params.sla_breach_hours:g}h"
     figures = Figures(
         by_kind=_fold(counts.current, 1),
@@ -300,13 +326,14 @@ def assemble_digest(
         breaches=sum(1 for e in answer if e.sla == breach_label),
     )
     cap = params.section_cap
+    breaches = [e for e in answer if e.sla == breach_label][:cap]
     return Digest(
         since=since,
         until=now,
         accounts=tuple(sorted(brand_accounts)),
-        answer=Section(tuple(answer[:cap]), len(answer)),
-        thank=Section(tuple(thank[:cap]), len(thank)),
+        answer=Section(tuple(explain_answer(e, params) for e in answer[:cap]), len(answer)),
+        thank=thank,
         creators=Section(tuple(creators[:cap]), len(creators)),
         figures=figures,
-        breaches=tuple(e for e in answer if e.sla == breach_label)[:cap],
+        breaches=tuple(explain_answer(e, params) for e in breaches),
     )

@@ -92,6 +92,14 @@ class InteractionRow(Base):
         CheckConstraint("kind <> ''", name="kind_not_empty"),
         Index("ix_interactions_account_kind_created", "account_id", "kind", "created_at"),
         Index("ix_interactions_created_at", "created_at"),
+        Index(
+            "ix_interactions_author_created",
+            "platform",
+            "author_id",
+            "created_at",
+            "kind",
+            "account_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

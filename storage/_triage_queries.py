@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     and_,
     case,
+    false,
     func,
     literal_column,
     or_,
@@ -49,9 +50,12 @@ from storage._uow import UnitOfWork
 __all__ = [
     "SIGNALS",
     "SIGNALS_VERSION",
+    "keys_in",
     "load_actions",
     "load_items",
     "period_counts",
+    "scan_created_at",
+    "scoped",
     "score_pending",
 ]
 
@@ -145,8 +149,11 @@ def _dt(column: Any, sqlite: bool) -> Any:
 
 
 def _parse(value: object) -> datetime | None:
-    if isinstance(value, str):
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    if isinstance(value, str):  # naive UTC text on SQLite
+        try:
+            return datetime.fromisoformat(value + "+00:00")  # several times faster than replace
+        except ValueError:
+            return _parse(datetime.fromisoformat(value))
     if not isinstance(value, datetime):
         return None
     if value.tzinfo is None:
@@ -170,6 +177,26 @@ def _account_filter(accounts: Collection[tuple[str, str]]) -> ColumnElement[bool
     if not accounts:
         return None
     return tuple_(_I.c.platform, _I.c.account_id).in_([tuple(a) for a in accounts])
+
+
+def scoped(stmt: Any, accounts: Collection[tuple[str, str]]) -> Any:
+    """``stmt`` restricted to interactions addressed to ``accounts`` (empty: all)."""
+    account_filter = _account_filter(accounts)
+    return stmt if account_filter is None else stmt.where(account_filter)
+
+
+def keys_in(platform: Any, ids: Any, keys: Collection[tuple[str, str]]) -> ColumnElement[bool]:
+    """``(platform, ids)`` is one of ``keys``, written so an index on both is searched.
+
+    SQLite searches an index for ``platform = ? AND id IN (…)`` but scans the table for a
+    row-value ``(platform, id) IN (VALUES …)``.
+    """
+    by_platform: dict[str, list[str]] = {}
+    for p, key in keys:
+        by_platform.setdefault(p, []).append(key)
+    if not by_platform:
+        return false()
+    return or_(*(and_(platform == p, ids.in_(v)) for p, v in sorted(by_platform.items())))
 
 
 def _item_select(sqlite: bool) -> Select[Any]:

@@ -9,7 +9,9 @@ Pure functions over light :class:`Item` rows; ``now`` is always an argument::
     thank = to_thank(thank_candidates(items, ctx, since, now), ctx, params, now, since, thanked)
     creators = to_engage(creator_candidates(items, state, ctx, params, now), ctx, params, now)
 
-:func:`engagement.digest.build_digest` does all of this and adds the headline figures.
+:func:`engagement.digest.build_digest` does all of this and adds the headline figures. The
+``to_*`` functions rank (``rank_answer``, ``rank_thank``) then explain every entry
+(``explain_answer``, ``explain_thank``); a digest explains only the entries it shows.
 """
 
 from __future__ import annotations
@@ -17,7 +19,16 @@ from __future__ import annotations
 from engagement.triage._context import Context, build_context, relationship, spam_of
 from engagement.triage._items import HandledState, Item, handled_state, item_from_record
 from engagement.triage._params import TriageParams
-from engagement.triage.answer import AnswerEntry, format_wait, is_open, sla_flag, to_answer
+from engagement.triage.answer import (
+    AnswerEntry,
+    RankedAnswer,
+    explain_answer,
+    format_wait,
+    is_open,
+    rank_answer,
+    sla_flag,
+    to_answer,
+)
 from engagement.triage.creators import (
     CreatorCandidate,
     CreatorEntry,
@@ -26,9 +37,12 @@ from engagement.triage.creators import (
     to_engage,
 )
 from engagement.triage.thank import (
+    RankedThank,
     ThankCandidate,
     ThankEntry,
+    explain_thank,
     period_phrase,
+    rank_thank,
     thank_candidates,
     thank_kind,
     thank_points,
@@ -43,16 +57,22 @@ __all__ = [
     "CreatorEntry",
     "HandledState",
     "Item",
+    "RankedAnswer",
+    "RankedThank",
     "ThankCandidate",
     "ThankEntry",
     "TriageParams",
     "build_context",
     "creator_candidates",
+    "explain_answer",
+    "explain_thank",
     "format_wait",
     "handled_state",
     "is_open",
     "item_from_record",
     "period_phrase",
+    "rank_answer",
+    "rank_thank",
     "relationship",
     "sla_flag",
     "spam_of",

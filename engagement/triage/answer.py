@@ -11,13 +11,23 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from engagement.signals.cues import has_complaint_cue, is_question, is_request
 from engagement.triage._context import Context, audience, relationship, spam_of
 from engagement.triage._items import HandledState, Item
 from engagement.triage._params import TriageParams
 
-__all__ = ["AnswerEntry", "format_wait", "is_open", "sla_flag", "to_answer"]
+__all__ = [
+    "AnswerEntry",
+    "RankedAnswer",
+    "explain_answer",
+    "format_wait",
+    "is_open",
+    "rank_answer",
+    "sla_flag",
+    "to_answer",
+]
 
 _ANSWER_KINDS = frozenset({"mention", "reply", "quote"})
 _LANGUAGE_NAMES = {"fr": "French", "en": "English", "de": "German", "es": "Spanish"}
@@ -105,17 +115,40 @@ def is_open(item: Item, state: HandledState, ctx: Context, now: datetime) -> boo
     return until is None or until <= now
 
 
-def to_answer(
+class RankedAnswer(NamedTuple):
+    """An open comment scored for urgency, before its reasons are written.
+
+    Attributes:
+        item: The interaction.
+        score: Urgency (higher first).
+        what: ``complaint``, ``question``, ``request`` or ``comment``.
+        negative: Whether it reads negative.
+        waiting: How long it has waited.
+        sla: ``>1h`` (question), ``>24h`` or ``>72h`` (breach), or ``None``.
+        relationship: How the author relates to the brand (``first time``…).
+    """
+
+    item: Item
+    score: float
+    what: str
+    negative: bool
+    waiting: timedelta
+    sla: str | None
+    relationship: str
+
+
+def rank_answer(
     items: Sequence[Item],
     state: HandledState,
     ctx: Context,
     params: TriageParams,
     now: datetime,
-) -> list[AnswerEntry]:
-    """Every open comment that deserves a reply, most urgent first.
+) -> list[RankedAnswer]:
+    """Every open comment that deserves a reply, most urgent first, without reasons yet.
 
     Handled (answered, done, dismissed, thanked), snoozed, brand-authored and spam items
-    drop out, as do kinds without text and kinds not known yet.
+    drop out, as do kinds without text and kinds not known yet. :func:`explain_answer`
+    writes the reasons of the few entries shown.
     """
     weights = {
         "complaint": params.w_complaint,
@@ -123,7 +156,8 @@ def to_answer(
         "request": params.w_request,
         "comment": params.w_other,
     }
-    entries: list[AnswerEntry] = []
+    breach = f">{params.sla_breach_hours:g}h"
+    ranked: list[RankedAnswer] = []
     for item in items:
         if item.kind not in _ANSWER_KINDS or not item.text.strip():
             continue
@@ -132,40 +166,58 @@ def to_answer(
         what, needs, negative = _what(item)
         if not needs or not is_open(item, state, ctx, now):
             continue
-        spam = spam_of(item, ctx, now)
-        if spam.score >= params.spam_threshold:
+        if spam_of(item, ctx, now).score >= params.spam_threshold:
             continue
         waiting = max(now - item.created_at, timedelta(0))
         sla = sla_flag(what == "question", waiting, params)
         score = weights[what]
-        reasons = [what]
         if negative:
             score += params.w_negative
-            reasons[0] = f"{what}, negative"
         followers = item.followers or 0
         score += params.w_audience * math.log10(followers + 1)
-        who = audience(item.followers)
         if followers >= params.large_account_followers:
             score += params.w_large
-            who = f"large account ({who})"
         if item.verified:
             score += params.w_verified
-            who += ", verified"
-        reasons.append(who)
         label, bonus = relationship(item, ctx, params)
         score += params.w_relationship * bonus
-        reasons.append(label)
-        hours = waiting.total_seconds() / 3600
-        score += params.w_waiting * math.log2(1 + hours)
-        reasons.append(f"waiting {format_wait(waiting)}")
+        score += params.w_waiting * math.log2(1 + waiting.total_seconds() / 3600)
         if sla is not None:
-            score += params.w_breach if sla == f">{params.sla_breach_hours:g}h" else params.w_sla
-            reasons.append(_sla_reason(sla, params))
-        if item.signals is not None and item.signals.language in _LANGUAGE_NAMES:
-            reasons.append(f"in {_LANGUAGE_NAMES[item.signals.language]}")
-        entries.append(AnswerEntry(item, round(score, 3), what, tuple(reasons), waiting, sla))
-    entries.sort(key=lambda e: (-e.score, e.item.created_at))
-    return entries
+            score += params.w_breach if sla == breach else params.w_sla
+        ranked.append(RankedAnswer(item, round(score, 3), what, negative, waiting, sla, label))
+    ranked.sort(key=lambda r: (-r.score, r.item.created_at))
+    return ranked
+
+
+def explain_answer(ranked: RankedAnswer, params: TriageParams) -> AnswerEntry:
+    """The entry of one ranked comment, with its reasons (most important first)."""
+    item = ranked.item
+    reasons = [f"{ranked.what}, negative" if ranked.negative else ranked.what]
+    who = audience(item.followers)
+    if (item.followers or 0) >= params.large_account_followers:
+        who = f"large account ({who})"
+    if item.verified:
+        who += ", verified"
+    reasons += (who, ranked.relationship, f"waiting {format_wait(ranked.waiting)}")
+    if ranked.sla is not None:
+        reasons.append(_sla_reason(ranked.sla, params))
+    if item.signals is not None and item.signals.language in _LANGUAGE_NAMES:
+        reasons.append(f"in {_LANGUAGE_NAMES[item.signals.language]}")
+    return AnswerEntry(item, ranked.score, ranked.what, tuple(reasons), ranked.waiting, ranked.sla)
+
+
+def to_answer(
+    items: Sequence[Item],
+    state: HandledState,
+    ctx: Context,
+    params: TriageParams,
+    now: datetime,
+) -> list[AnswerEntry]:
+    """Every open comment that deserves a reply, most urgent first, each with its reasons.
+
+    :func:`rank_answer` then :func:`explain_answer` on each.
+    """
+    return [explain_answer(r, params) for r in rank_answer(items, state, ctx, params, now)]
 
 
 def _sla_reason(sla: str, params: TriageParams) -> str:

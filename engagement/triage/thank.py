@@ -17,9 +17,12 @@ from engagement.triage._items import HandledState, Item
 from engagement.triage._params import TriageParams
 
 __all__ = [
+    "RankedThank",
     "ThankCandidate",
     "ThankEntry",
+    "explain_thank",
     "period_phrase",
+    "rank_thank",
     "thank_candidates",
     "thank_kind",
     "thank_points",
@@ -157,26 +160,37 @@ def thank_points(counts: dict[str, int]) -> float:
     return sum(_POINTS.get(k, 0.0) * n for k, n in counts.items())
 
 
-def to_thank(
+class RankedThank(NamedTuple):
+    """A person worth thanking, scored, before their entry is written.
+
+    Attributes:
+        candidate: Their grouped interactions.
+        score: Thank-worthiness (higher first).
+        relationship: How they relate to the brand (``first time``…).
+    """
+
+    candidate: ThankCandidate
+    score: float
+    relationship: str
+
+
+def rank_thank(
     candidates: Sequence[ThankCandidate],
     ctx: Context,
     params: TriageParams,
     now: datetime,
-    since: datetime,
     thanked: Collection[tuple[str, str]] = (),
-) -> list[ThankEntry]:
-    """People to thank for what they did between ``since`` and ``now``, one line each.
+) -> list[RankedThank]:
+    """People to thank, best first, without their entries written yet.
 
     Args:
         candidates: Per-person groups (:func:`thank_candidates`, or aggregated in SQL).
         ctx: Cross-item context.
         params: Triage parameters.
         now: End of the period (UTC).
-        since: Start of the period (UTC).
         thanked: People already thanked in the period (:func:`thanked_authors`): skipped.
     """
-    when = period_phrase(now - since)
-    entries: list[ThankEntry] = []
+    ranked: list[RankedThank] = []
     for cand in candidates:
         newest = cand.latest
         key = (newest.platform, newest.author_id)
@@ -187,23 +201,48 @@ def to_thank(
             continue
         if spam_of(newest, ctx, now).score >= params.spam_threshold:
             continue
-        followers = newest.followers or 0
-        score = points + 0.5 * math.log10(followers + 1)
+        score = points + 0.5 * math.log10((newest.followers or 0) + 1)
         label, bonus = relationship(newest, ctx, params)
-        score += bonus
-        reasons = (audience(newest.followers), label)
-        entries.append(
-            ThankEntry(
-                platform=newest.platform,
-                author_id=newest.author_id,
-                handle=newest.handle,
-                when=when,
-                counts=dict(cand.counts),
-                score=round(score, 3),
-                reasons=reasons,
-                latest=newest,
-                item_ids=cand.item_ids,
-            )
-        )
-    entries.sort(key=lambda e: (-e.score, e.handle))
-    return entries
+        ranked.append(RankedThank(cand, round(score + bonus, 3), label))
+    ranked.sort(key=lambda r: (-r.score, r.candidate.latest.handle))
+    return ranked
+
+
+def explain_thank(ranked: RankedThank, when: str) -> ThankEntry:
+    """The entry (one line and its reasons) of a ranked person; ``when`` names the period."""
+    newest = ranked.candidate.latest
+    return ThankEntry(
+        platform=newest.platform,
+        author_id=newest.author_id,
+        handle=newest.handle,
+        when=when,
+        counts=dict(ranked.candidate.counts),
+        score=ranked.score,
+        reasons=(audience(newest.followers), ranked.relationship),
+        latest=newest,
+        item_ids=ranked.candidate.item_ids,
+    )
+
+
+def to_thank(
+    candidates: Sequence[ThankCandidate],
+    ctx: Context,
+    params: TriageParams,
+    now: datetime,
+    since: datetime,
+    thanked: Collection[tuple[str, str]] = (),
+) -> list[ThankEntry]:
+    """People to thank for what they did between ``since`` and ``now``, one line each.
+
+    :func:`rank_thank` then :func:`explain_thank` on each.
+
+    Args:
+        candidates: Per-person groups (:func:`thank_candidates`, or aggregated in SQL).
+        ctx: Cross-item context.
+        params: Triage parameters.
+        now: End of the period (UTC).
+        since: Start of the period (UTC).
+        thanked: People already thanked in the period (:func:`thanked_authors`): skipped.
+    """
+    when = period_phrase(now - since)
+    return [explain_thank(r, when) for r in rank_thank(candidates, ctx, params, now, thanked)]
