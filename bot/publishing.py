@@ -337,9 +337,12 @@ class PlatformPublisher:
             )
         return publisher
 
-    async def reply(self, item: InteractionRecord, text: str, actor: Actor) -> ActionRecord:
-        """Reply through the item's platform."""
-        return await self.for_platform(item.platform).reply(item, text, actor)
+    async def reply(
+        self, item: InteractionRecord, text: str, actor: Actor, *, allow_url_cost: bool = False
+    ) -> ActionRecord:
+        """Reply through the item's platform (``allow_url_cost`` is passed through)."""
+        publisher = self.for_platform(item.platform)
+        return await publisher.reply(item, text, actor, allow_url_cost=allow_url_cost)
 
     async def act(self, item: InteractionRecord, kind: WriteKind, actor: Actor) -> ActionRecord:
         """Like, repost, follow or undo through the item's platform."""

@@ -13,8 +13,9 @@ from discord.ext import commands
 
 from cogs import _limits
 from cogs._common import Clock, actor_of, refuse_without_role, tell
-from cogs.board import CardBoard
+from cogs.board import CardBoard, Location
 from cogs.buttons import ITEMS_COG, card_view
+from cogs.confirm import ask_to_confirm
 from cogs.modals import ReplyModal
 from cogs.ports import Card, InboxService, ItemKey, ItemStatus, Outcome
 from cogs.render import card_embed
@@ -100,14 +101,43 @@ class ItemsCog(commands.Cog, name=ITEMS_COG):
     async def post_reply(
         self, interaction: discord.Interaction[Any], key: ItemKey, text: str
     ) -> None:
-        """Post a validated reply, update the card and tell the member what happened."""
+        """Post a validated reply, update the card and tell the member what happened.
+
+        A reply that costs more (a link on X) is not posted: the member is asked to confirm
+        (:func:`cogs.confirm.ask_to_confirm`).
+        """
         on_card = interaction.message is not None
         if on_card:
             await interaction.response.defer()
         else:
             await interaction.response.defer(ephemeral=True, thinking=True)
         outcome = await self.service.reply(key, text, actor_of(interaction), self.clock())
-        await self._finish(interaction, key, outcome, on_card=on_card)
+        if outcome.confirm is not None:
+            await ask_to_confirm(self, interaction, key, text, outcome.confirm, on_card=on_card)
+            return
+        card_from = interaction if on_card else None
+        await self._finish(interaction, key, outcome, card_from=card_from, followup=on_card)
+
+    async def post_confirmed(
+        self,
+        interaction: discord.Interaction[Any],
+        key: ItemKey,
+        text: str,
+        *,
+        card_from: discord.Interaction[Any] | None,
+    ) -> None:
+        """Post a reply whose extra cost the member confirmed; the card updates in place.
+
+        Args:
+            interaction: The confirming press, already answered (the answer is a follow-up).
+            key: The item replied to.
+            text: The reply.
+            card_from: The interaction pressed on the item's card, if the reply came from one.
+        """
+        outcome = await self.service.reply(
+            key, text, actor_of(interaction), self.clock(), allow_url_cost=True
+        )
+        await self._finish(interaction, key, outcome, card_from=card_from, followup=True)
 
     async def suggest(self, interaction: discord.Interaction[Any], key: ItemKey) -> None:
         """Show three drafts to the presser only."""
@@ -138,7 +168,8 @@ class ItemsCog(commands.Cog, name=ITEMS_COG):
             outcome = await self.service.mark(key, ItemStatus.DONE, actor, now)
         else:
             outcome = await self.service.mark(key, ItemStatus.DISMISSED, actor, now)
-        await self._finish(interaction, key, outcome, on_card=on_card)
+        card_from = interaction if on_card else None
+        await self._finish(interaction, key, outcome, card_from=card_from, followup=on_card)
 
     async def _finish(
         self,
@@ -146,20 +177,17 @@ class ItemsCog(commands.Cog, name=ITEMS_COG):
         key: ItemKey,
         outcome: Outcome,
         *,
-        on_card: bool,
+        card_from: discord.Interaction[Any] | None,
+        followup: bool,
     ) -> None:
+        """Update the card pressed (``card_from``) and every tracked copy; tell the member.
+
+        ``followup``: the answer is a new ephemeral message (the interaction was answered or
+        deferred as an update), else it replaces the deferred ephemeral answer.
+        """
         skip = None
-        message = interaction.message
-        if on_card and outcome.card is not None and message is not None:
-            embed, view = card_embed(outcome.card), card_view(outcome.card)
-            try:
-                if message.flags.ephemeral:
-                    await interaction.edit_original_response(embed=embed, view=view)
-                else:
-                    await message.edit(embed=embed, view=view)
-                    skip = (message.channel.id, message.id)
-            except discord.HTTPException as exc:
-                log.warning("could not update the card in place: %s", exc)
+        if card_from is not None and outcome.card is not None:
+            skip = await _update_card(card_from, outcome.card)
         embeds = []
         if outcome.drafts:
             embeds.append(
@@ -171,11 +199,28 @@ class ItemsCog(commands.Cog, name=ITEMS_COG):
                     footer="Nothing was posted. Use one in a post or a message of your own.",
                 )
             )
-        if on_card:
+        if followup:
             await interaction.followup.send(outcome.message, embeds=embeds, ephemeral=True)
         else:
             await interaction.edit_original_response(content=outcome.message, embeds=embeds)
         await self.board.refresh([key], self.clock(), skip=skip)
+
+
+async def _update_card(origin: discord.Interaction[Any], card: Card) -> Location | None:
+    """Re-render the card message ``origin`` was pressed on; its location if edited directly."""
+    message = origin.message
+    if message is None:
+        return None
+    embed, view = card_embed(card), card_view(card)
+    try:
+        if message.flags.ephemeral:
+            await origin.edit_original_response(embed=embed, view=view)
+        else:
+            await message.edit(embed=embed, view=view)
+            return (message.channel.id, message.id)
+    except discord.HTTPException as exc:
+        log.warning("could not update the card in place: %s", exc)
+    return None
 
 
 def _reply_refusal(card: Card, user_id: str) -> str | None:

@@ -223,12 +223,17 @@ class Outcome:
         card: The card after the action, to update the message in place.
         drafts: Texts the person may use themselves (e.g. thank-you drafts for a like,
             which cannot be answered on the platform); nothing of them was posted.
+        confirm: Set when nothing was done because the action needs the person's explicit
+            go-ahead: the warning to show them (a reply with a link on X costs $0.20
+            instead of $0.01). Asking again with the confirmation
+            (``reply(..., allow_url_cost=True)``) does it; ``ok`` is ``False``.
     """
 
     ok: bool
     message: str
     card: Card | None = None
     drafts: tuple[str, ...] = ()
+    confirm: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,8 +296,20 @@ class InboxService(Protocol):
         """Hide an item until ``until``."""
         ...
 
-    async def reply(self, key: ItemKey, text: str, actor: Actor, now: datetime) -> Outcome:
-        """Post ``text`` as the brand in reply to the item, once."""
+    async def reply(
+        self,
+        key: ItemKey,
+        text: str,
+        actor: Actor,
+        now: datetime,
+        *,
+        allow_url_cost: bool = False,
+    ) -> Outcome:
+        """Post ``text`` as the brand in reply to the item, once.
+
+        A reply the platform bills extra (a link on X) is not posted unless
+        ``allow_url_cost``: the outcome then carries ``confirm``, the warning to show.
+        """
         ...
 
     async def thank(self, key: ItemKey, actor: Actor, now: datetime) -> Outcome:

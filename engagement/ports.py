@@ -63,8 +63,20 @@ class Publisher(Protocol):
     returns the first call's record.
     """
 
-    async def reply(self, item: InteractionRecord, text: str, actor: Actor) -> ActionRecord:
-        """Reply ``text`` to ``item``; raise :class:`WriteRefusedError` before sending."""
+    async def reply(
+        self, item: InteractionRecord, text: str, actor: Actor, *, allow_url_cost: bool = False
+    ) -> ActionRecord:
+        """Reply ``text`` to ``item``; raise :class:`WriteRefusedError` before sending.
+
+        Args:
+            item: The interaction answered.
+            text: The reply.
+            actor: Who asks.
+            allow_url_cost: The person confirmed that a reply with a link may cost more. A
+                platform that bills links extra (X: $0.20 instead of $0.01) refuses such a
+                reply with reason ``url_costs_more`` unless this is ``True``; the others
+                ignore it.
+        """
         ...
 
     async def act(self, item: InteractionRecord, kind: WriteKind, actor: Actor) -> ActionRecord:

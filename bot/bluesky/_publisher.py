@@ -106,8 +106,12 @@ class BlueskyPublisher:
             )
         return writer
 
-    async def reply(self, item: InteractionRecord, text: str, actor: Actor) -> ActionRecord:
+    async def reply(
+        self, item: InteractionRecord, text: str, actor: Actor, *, allow_url_cost: bool = False
+    ) -> ActionRecord:
         """Reply ``text`` to ``item`` in its thread (root and parent strong refs).
+
+        ``allow_url_cost`` is accepted and ignored: a link costs nothing extra on Bluesky.
 
         Raises:
             WriteRefusedError: Empty, over 300 graphemes, or ``item`` is not a post.

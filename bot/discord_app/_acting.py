@@ -25,6 +25,9 @@ from engagement.models import (
 from engagement.ports import Actor, Publisher, WriteKind, WriteRefusedError
 from storage import Database
 
+URL_COSTS_MORE = "url_costs_more"
+"""The publisher's refusal of a reply whose link costs more; the member may confirm it."""
+
 
 class Acting:
     """Claim, release, close, snooze, reply and thank; each answers with the new card."""
@@ -100,8 +103,21 @@ class Acting:
         await self._record(replace(action, snooze_until=until))
         return await self._outcome(key, True, f"Snoozed until <t:{int(until.timestamp())}:f>.", now)
 
-    async def reply(self, key: ItemKey, text: str, actor: Actor, now: datetime) -> Outcome:
-        """Post a reply as the brand, once (per-item lock, state check, publisher idempotency)."""
+    async def reply(
+        self,
+        key: ItemKey,
+        text: str,
+        actor: Actor,
+        now: datetime,
+        *,
+        allow_url_cost: bool = False,
+    ) -> Outcome:
+        """Post a reply as the brand, once (per-item lock, state check, publisher idempotency).
+
+        A reply with a link on X (billed $0.20 instead of $0.01) is posted only with
+        ``allow_url_cost``; without it nothing is sent and the outcome's ``confirm`` carries
+        the publisher's warning, for the member to confirm.
+        """
         async with self._locks[key]:
             state, _ = await self._state(key, now)
             if state.status is ItemStatus.ANSWERED:
@@ -126,8 +142,11 @@ class Acting:
             if publisher is None:
                 return await self._outcome(key, False, f"{key[0].value} is not connected.", now)
             try:
-                record = await publisher.reply(item, text, actor)
+                record = await publisher.reply(item, text, actor, allow_url_cost=allow_url_cost)
             except WriteRefusedError as exc:
+                if exc.reason == URL_COSTS_MORE and not allow_url_cost:
+                    outcome = await self._outcome(key, False, f"Not posted yet: {exc}", now)
+                    return replace(outcome, confirm=str(exc))
                 hint = f" {exc.suggestion}" if exc.suggestion else ""
                 return await self._outcome(key, False, f"Not posted: {exc}.{hint}", now)
             if record.status is ActionStatus.FAILED:
