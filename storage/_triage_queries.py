@@ -42,7 +42,7 @@ from engagement.models import ActionRecord
 from engagement.signals import TextSignals, text_signals
 from engagement.triage import Item
 from storage._convert import action_from_row
-from storage._dialect import dialect_name
+from storage._dialect import dialect_name, insert_ignore
 from storage._tables import ActionRow, AuthorRow, Base, BigId, InteractionRow
 from storage._types import UTCDateTime
 from storage._uow import UnitOfWork
@@ -100,14 +100,20 @@ async def score_pending(
         How many interactions were scored.
     """
     session = _session(uow)
+    insert = insert_ignore(dialect_name(session), SIGNALS, ["interaction_id"])
     done = 0
+    after = 0  # keyset: each pass starts after the last id seen, so no row is read twice
     while limit is None or done < limit:
         size = batch if limit is None else min(batch, limit - done)
         rows = (
             await session.execute(
                 select(_I.c.id, func.substr(_I.c.text, 1, _MAX_TEXT), _I.c.language)
                 .outerjoin(SIGNALS, SIGNALS.c.interaction_id == _I.c.id)
-                .where(SIGNALS.c.interaction_id.is_(None), _I.c.kind.in_(_TEXT_KINDS))
+                .where(
+                    SIGNALS.c.interaction_id.is_(None),
+                    _I.c.kind.in_(_TEXT_KINDS),
+                    _I.c.id > after,
+                )
                 .order_by(_I.c.id)
                 .limit(size)
             )
@@ -115,11 +121,13 @@ async def score_pending(
         if not rows:
             break
         signals = text_signals([(r[1] or "", r[2]) for r in rows], classifier)
+        # Two poll cycles may score the same new rows at once (each poller after its
+        # cycle, or two processes): the first one's signals stand, the other's are dropped.
         await session.execute(
-            SIGNALS.insert(),
-            [_signal_values(r[0], s) for r, s in zip(rows, signals, strict=True)],
+            insert, [_signal_values(r[0], s) for r, s in zip(rows, signals, strict=True)]
         )
         done += len(rows)
+        after = rows[-1][0]
         if len(rows) < size:
             break
     return done

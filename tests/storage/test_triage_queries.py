@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -108,3 +109,22 @@ async def test_signals_are_scored_once(database: Database) -> None:
     assert q.signals.language == "fr"
     assert items[records[-5].external_id].signals.spam_cues == ("crypto/giveaway wording",)
     assert items[records[4].external_id].signals is None  # a repost has no text signals
+
+
+async def test_two_cycles_scoring_the_same_rows_at_once_keep_one_set(database: Database) -> None:
+    # The Bluesky and the X poller each score pending rows after their cycle, concurrently.
+    records, _ = _scenario()
+    await database.ingest(records, None)
+    text_kinds = sum(1 for r in records if r.kind in {"mention", "reply", "quote"})
+
+    async def score() -> int:
+        async with database.unit_of_work() as uow:
+            scored = await score_pending(uow, default_classifier(), batch=2)
+            await uow.commit()
+            return scored
+
+    results = await asyncio.gather(score(), score())
+    assert text_kinds in results  # neither failed; the later one may re-score and drop
+    async with database.unit_of_work() as uow:
+        count = await uow._session.scalar(select(func.count()).select_from(SIGNALS))
+    assert count == text_kinds
