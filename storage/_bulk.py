@@ -4,14 +4,15 @@ SQLAlchemy's generic ``executemany`` spends most of its time building a paramete
 row. Here each column is converted once with the column type's own bind processor (so values
 are stored exactly as the ORM would store them) and handed to the driver in bulk:
 
-* SQLite: ``executemany`` of the compiled statement (one C loop in the sqlite3 module). New
-  interaction rows are found by id, since SQLite has one writer and ids only grow.
-* PostgreSQL: one ``INSERT … SELECT FROM unnest($1::…[], …) ON CONFLICT …`` per chunk (with
-  ``RETURNING`` to learn which interactions are new).
+* SQLite: multi-row ``INSERT … VALUES`` statements on the aiosqlite connection (see
+  :mod:`storage._bulk_sqlite`). New interaction rows are found by id, since SQLite has one
+  writer and ids only grow.
+* PostgreSQL: rows whose key is not stored yet are streamed in with ``COPY`` (see
+  :mod:`storage._bulk_copy`); the others go through one
+  ``INSERT … SELECT FROM unnest($1::…[], …) ON CONFLICT …`` per chunk.
 
-Large batches are cut in chunks. On PostgreSQL they are pipelined: a worker thread converts
-the next chunk while the server writes the current one, all on the caller's one connection
-and transaction.
+Large batches are cut in chunks and pipelined: a worker thread converts the next chunk while
+the database writes the current one, all on the caller's one connection and transaction.
 """
 
 from __future__ import annotations
@@ -28,9 +29,12 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.dml import Insert
 
+from storage._bulk_copy import copy_rows, split_stored
+from storage._bulk_sqlite import SqliteInsert, sqlite_insert, write_all
+
 __all__ = ["CHUNK", "driver_processor", "execute_many", "insert_new"]
 
-CHUNK = 10_000
+CHUNK = 5_000
 T = TypeVar("T")
 Row = Mapping[str, Any]
 
@@ -107,31 +111,31 @@ async def _pipelined(
     items: Sequence[T],
     build: Callable[[Sequence[T]], Any],
     run: Callable[[Any], Awaitable[None]],
-    *,
-    overlap: bool = True,
 ) -> None:
-    """``run(build(chunk))`` for each chunk, building chunk n+1 in a thread while n runs.
-
-    With ``overlap=False`` (SQLite) chunks are built in the event loop's thread: sqlite3
-    needs the GIL for every row it binds, so a busy builder thread only slows it down.
-    """
-    if len(items) <= CHUNK or not overlap:
-        for start in range(0, len(items), CHUNK):
-            await run(build(items[start : start + CHUNK]))
+    """``run(build(chunk))`` for each chunk, building chunk n+1 in a thread while n runs."""
+    if not items:
+        return
+    if len(items) <= CHUNK:
+        await run(build(items))
         return
     loop = asyncio.get_running_loop()
-    chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
-    upcoming = loop.run_in_executor(None, build, chunks[0])
-    for index in range(len(chunks)):
+    parts = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
+    upcoming = loop.run_in_executor(None, build, parts[0])
+    for index in range(len(parts)):
         params = await upcoming
-        if index + 1 < len(chunks):
-            upcoming = loop.run_in_executor(None, build, chunks[index + 1])
+        if index + 1 < len(parts):
+            upcoming = loop.run_in_executor(None, build, parts[index + 1])
         try:
             await run(params)
         except BaseException:
-            if index + 1 < len(chunks):
+            if index + 1 < len(parts):
                 await asyncio.wait([upcoming])
             raise
+
+
+def _sqlite_chunk(insert: SqliteInsert) -> int:
+    """Whole multi-row statements per chunk, about :data:`CHUNK` rows."""
+    return insert.per * max(1, CHUNK // insert.per)
 
 
 async def execute_many(
@@ -140,25 +144,57 @@ async def execute_many(
     table: Table,
     items: Sequence[T],
     to_row: Callable[[T], Row],
+    keys: tuple[str, ...] | None = None,
 ) -> None:
-    """Run ``stmt`` (an INSERT without RETURNING) once per item, in bulk driver calls."""
+    """Run ``stmt`` (an INSERT without RETURNING) once per item, in bulk driver calls.
+
+    Args:
+        conn: The unit of work's connection (inside its transaction).
+        stmt: The statement.
+        table: Its table.
+        items: One execution each.
+        to_row: The statement's parameters for one item.
+        keys: ``stmt``'s ``ON CONFLICT`` target, if it plainly inserts the row when its key
+            is free: then, on PostgreSQL, rows whose key is not stored yet are copied in and
+            only the others run ``stmt``.
+    """
     if not items:
         return
     dialect = conn.dialect
     names = tuple(to_row(items[0]).keys())
     sql = _compiled(stmt, dialect, names)
-    postgres = dialect.name == "postgresql"
-    if postgres:
+
+    def driver_columns(chunk: Sequence[T]) -> tuple[list[Any], ...]:
+        return tuple(_columns(table, dialect, [to_row(item) for item in chunk], names))
+
+    def driver_rows(chunk: Sequence[T]) -> list[tuple[Any, ...]]:
+        return list(zip(*driver_columns(chunk), strict=True))
+
+    if dialect.name == "postgresql":
         sql = _unnest_sql(table, dialect, names, _conflict_clause(sql))
 
-    def build(chunk: Sequence[T]) -> Any:
-        columns = _columns(table, dialect, [to_row(item) for item in chunk], names)
-        return tuple(columns) if postgres else list(zip(*columns, strict=True))
+        async def run(columns: tuple[list[Any], ...]) -> None:
+            await conn.exec_driver_sql(sql, columns)
 
-    async def run(params: Any) -> None:
-        await conn.exec_driver_sql(sql, params)
+        if keys is not None:
+            fresh, known = await split_stored(conn, table, keys, items, _key_getter(to_row, keys))
+            if fresh and await copy_rows(conn, table, names, driver_rows(fresh)):
+                items = known
+        await _pipelined(items, driver_columns, run)
+        return
 
-    await _pipelined(items, build, run, overlap=postgres)
+    insert = sqlite_insert(sql, len(names))
+    await write_all(conn, insert, items, driver_rows, _sqlite_chunk(insert))
+
+
+def _key_getter(
+    to_row: Callable[[T], Row], keys: tuple[str, ...]
+) -> Callable[[T], tuple[Any, ...]]:
+    def key_of(item: T) -> tuple[Any, ...]:
+        row = to_row(item)
+        return tuple(row[key] for key in keys)
+
+    return key_of
 
 
 async def insert_new(
@@ -169,15 +205,15 @@ async def insert_new(
     to_tuple: Callable[[T], tuple[Any, ...]],
     keys: tuple[str, ...],
     key_of: Callable[[T], tuple[Any, ...]],
-) -> list[tuple[Any, ...]]:
-    """Insert the items whose ``keys`` are not stored yet; return the keys of those inserted.
+) -> list[T]:
+    """Insert the items whose ``keys`` are not stored yet; return those, in item order.
 
     Args:
         conn: The unit of work's connection (inside its transaction).
         table: The table; it must have an integer ``id`` primary key (SQLite finds new rows
             by id).
         names: The columns ``to_tuple`` fills, in order.
-        items: What to insert.
+        items: What to insert; their keys must be distinct.
         to_tuple: Converts one item to driver-ready values (see :func:`driver_processor`).
         keys: The unique key's columns.
         key_of: The values of ``keys`` for one item (as the database returns them).
@@ -185,47 +221,56 @@ async def insert_new(
     if not items:
         return []
     dialect = conn.dialect
-    found: list[tuple[Any, ...]] = []
-
-    def build(chunk: Sequence[T]) -> list[tuple[Any, ...]]:
-        return [to_tuple(item) for item in chunk]
 
     if dialect.name == "postgresql":
+        fresh, _ = await split_stored(conn, table, keys, items, key_of)
+        if not fresh or await copy_rows(conn, table, names, map(to_tuple, fresh)):
+            return fresh
+        # Another transaction stored some of these keys meanwhile: skip them as it does.
         sql = _unnest_sql(
             table,
             dialect,
             names,
             f"ON CONFLICT ({', '.join(keys)}) DO NOTHING RETURNING {', '.join(keys)}",
         )
+        found: list[tuple[Any, ...]] = []
+
+        def build(chunk: Sequence[T]) -> list[tuple[Any, ...]]:
+            return [to_tuple(item) for item in chunk]
 
         async def run_pg(rows: list[tuple[Any, ...]]) -> None:
             result = await conn.exec_driver_sql(sql, _arrays(rows))
             found.extend(tuple(row) for row in result)
 
-        await _pipelined(items, build, run_pg)
-        return found
+        await _pipelined(fresh, build, run_pg)
+        return _with_keys(fresh, key_of, found)
 
-    sql = _compiled(_sqlite_insert_ignore(table, keys), dialect, names)
+    compiled = _compiled(_sqlite_insert_ignore(table, keys), dialect, names)
+    insert = sqlite_insert(compiled, len(names))
 
-    written = 0
-
-    async def run_sqlite(rows: list[tuple[Any, ...]]) -> None:
-        nonlocal written
-        result = await conn.exec_driver_sql(sql, rows)
-        written += result.rowcount  # executemany: the sum of rows each execution inserted
+    def driver_rows(chunk: Sequence[T]) -> list[tuple[Any, ...]]:
+        return [to_tuple(item) for item in chunk]
 
     before = (await conn.exec_driver_sql(f"SELECT max(id) FROM {table.name}")).scalar()
-    await _pipelined(items, build, run_sqlite, overlap=False)
+    written = await write_all(conn, insert, items, driver_rows, _sqlite_chunk(insert))
     if written == 0:
         return []
     if written == len(items):
-        return [key_of(item) for item in items]
+        return list(items)
     # Some were new: SQLite has one writer and ids only grow, so they are the rows past
-    # the largest id seen before this statement.
+    # the largest id seen before these statements.
     result = await conn.exec_driver_sql(
         f"SELECT {', '.join(keys)} FROM {table.name} WHERE id > ?", (before or 0,)
     )
-    return [tuple(row) for row in result]
+    return _with_keys(items, key_of, [tuple(row) for row in result])
+
+
+def _with_keys(
+    items: Sequence[T], key_of: Callable[[T], tuple[Any, ...]], found: Sequence[tuple[Any, ...]]
+) -> list[T]:
+    """The items whose key is in ``found``, in item order."""
+    wanted = set(found)
+    return [item for item in items if key_of(item) in wanted]
 
 
 def driver_processor(table: Table, column: str, dialect: Dialect) -> Callable[[Any], Any]:
@@ -237,11 +282,35 @@ def driver_processor(table: Table, column: str, dialect: Dialect) -> Callable[[A
     return process if process is not None else _same
 
 
-# Payloads come from parsed JSON (no cycles to check); compact UTF-8 text, valid for both the
-# SQLite JSON column and PostgreSQL's ``::jsonb`` cast.
-_encode_json = json.JSONEncoder(
-    check_circular=False, ensure_ascii=False, separators=(",", ":")
-).encode
+def _json_encoder() -> Callable[[Any], str]:
+    """Compact UTF-8 JSON text, valid for the SQLite JSON column and PostgreSQL's jsonb.
+
+    Payloads come from parsed JSON (no cycles to check). ``JSONEncoder.encode`` builds a new
+    C encoder for every call; the same one is reused here (same output, a third faster).
+    """
+    encoder = json.JSONEncoder(check_circular=False, ensure_ascii=False, separators=(",", ":"))
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - CPython always has the C accelerator
+        return encoder.encode
+    iterencode = make(
+        None,  # no cycle markers
+        encoder.default,
+        json.encoder.encode_basestring,  # ensure_ascii=False
+        None,  # no indent
+        encoder.key_separator,
+        encoder.item_separator,
+        encoder.sort_keys,
+        encoder.skipkeys,
+        encoder.allow_nan,
+    )
+
+    def encode(value: Any) -> str:
+        return "".join(iterencode(value, 0))
+
+    return encode
+
+
+_encode_json = _json_encoder()
 
 
 def _same(value: Any) -> Any:

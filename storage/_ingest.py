@@ -30,6 +30,7 @@ _AUTHORS: Table = AuthorRow.__table__  # type: ignore[assignment]
 _INTERACTIONS: Table = InteractionRow.__table__  # type: ignore[assignment]
 _CURSORS: Table = CursorRow.__table__  # type: ignore[assignment]
 _INTERACTION_KEY = ("platform", "external_id")
+_AUTHOR_KEY = ("platform", "platform_id")
 
 # Fields of a later sighting that replace an earlier one only when the later one knows them.
 _KNOWN_ONLY = (
@@ -142,7 +143,7 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _key_of(record: InteractionRecord) -> tuple[str, str]:
-    return (record.platform.value, record.external_id)
+    return (str(record.platform), record.external_id)
 
 
 def _identity(row: dict[str, Any]) -> dict[str, Any]:
@@ -167,7 +168,7 @@ def _authors_upsert(dialect: str) -> Insert:
     for name in _NON_EMPTY_ONLY:
         update[name] = func.coalesce(func.nullif(excluded[name], literal_column("''")), table[name])
     return stmt.on_conflict_do_update(
-        index_elements=["platform", "platform_id"],
+        index_elements=list(_AUTHOR_KEY),
         set_=update,
         where=excluded.last_seen_at > table.last_seen_at,
     )
@@ -218,16 +219,18 @@ async def _ingest(
     new: tuple[InteractionRecord, ...] = ()
     if batch:
         authors = _merge_authors(batch)
-        await execute_many(conn, _authors_upsert(dialect), _AUTHORS, authors, _identity)
+        await execute_many(
+            conn, _authors_upsert(dialect), _AUTHORS, authors, _identity, _AUTHOR_KEY
+        )
         to_tuple = interaction_tuple_factory(
             driver_processor(_INTERACTIONS, "created_at", conn.dialect),
             driver_processor(_INTERACTIONS, "raw", conn.dialect),
         )
-        keys = await insert_new(
-            conn, _INTERACTIONS, INTERACTION_COLUMNS, batch, to_tuple, _INTERACTION_KEY, _key_of
+        new = tuple(
+            await insert_new(
+                conn, _INTERACTIONS, INTERACTION_COLUMNS, batch, to_tuple, _INTERACTION_KEY, _key_of
+            )
         )
-        by_platform = {platform.value: found for platform, found in unique.items()}
-        new = tuple(by_platform[str(platform)][str(external_id)] for platform, external_id in keys)
     if cursor is not None:
         cursor_upsert = upsert(dialect, _CURSORS, ["platform", "account_id", "stream"])
         await conn.execute(cursor_upsert, cursor_values(cursor))
