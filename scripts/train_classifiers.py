@@ -2,12 +2,13 @@
 
     .venv/bin/python scripts/train_classifiers.py [--datasets ../shared/datasets] [--quick]
 
-Writes engagement/classifiers/models/{sentiment,complaint,language}.json.gz and prints the
-validation figures as one JSON object. Validation splits are only scored, never trained on;
-hyper-parameters (C, thresholds) are chosen by cross-validation on the train splits.
+Writes engagement/classifiers/models/{sentiment,complaint,language}.json.gz (format 2:
+occurrence-count tf-idf, see engagement.classifiers._linear) and prints the validation figures
+as one JSON object. Validation splits are only scored, never trained on; hyper-parameters
+(C, thresholds) are chosen by cross-validation on the train splits.
 
 Models (all logistic regression over the features of engagement.classifiers._features):
-- sentiment: English + French train splits, binary tf-idf n-grams + 3 lexicon features
+- sentiment: English + French train splits, tf-idf n-grams + 3 lexicon features
   (VADER's English lexicon, MIT, plus French and emoji cues below), balanced classes.
 - complaint: three sigmoid heads on the complaint corpus (leading @mentions removed, as at
   run time for every model): ``complaint`` (its labels), ``support`` (the tweet was sent to a
@@ -28,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.sparse import csr_matrix, hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
+from scipy.sparse import csr_matrix, diags, hstack
+from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
@@ -37,9 +38,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from engagement.classifiers._features import (  # noqa: E402
+    Polarity,
     analyze,
     extract,
-    lexicon_scores,
     strip_leading_mentions,
 )
 from engagement.eval import binary_scores, multiclass_scores, split_lines  # noqa: E402
@@ -113,12 +114,41 @@ def vader_lexicon() -> dict[str, float]:
 
 
 def dense(texts: list[str], lexicon: dict[str, float]) -> csr_matrix:
-    rows = [lexicon_scores(analyze(t)[1], lexicon) for t in texts]
+    polarity = Polarity(lexicon)
+    rows = [polarity.scores(analyze(t)[1]) for t in texts]
     return csr_matrix(np.asarray(rows, dtype=float) * DENSE_SCALE)
 
 
-def vectorizer(min_df: int) -> TfidfVectorizer:
-    return TfidfVectorizer(analyzer=extract, binary=True, min_df=min_df, dtype=np.float64)
+class OccurrenceTfidf:
+    """tf-idf as the runtime computes it (engagement.classifiers._linear, format 2).
+
+    ``x_f = tf_f·idf_f / sqrt(Σ_g tf_g·idf_g²)`` over the vocabulary (n-grams seen in at least
+    ``min_df`` training texts), with scikit-learn's smoothed idf ``ln((1+n)/(1+df)) + 1``.
+    """
+
+    def __init__(self, min_df: int) -> None:
+        self.counter = CountVectorizer(analyzer=extract, min_df=min_df, dtype=np.float64)
+        self.idf_ = np.zeros(0)
+        self.vocabulary_: dict[str, int] = {}
+
+    def fit_transform(self, texts: list[str]) -> csr_matrix:
+        counts = self.counter.fit_transform(texts).tocsr()
+        df = np.bincount(counts.indices, minlength=counts.shape[1])
+        self.idf_ = np.log((1 + counts.shape[0]) / (1 + df)) + 1.0
+        self.vocabulary_ = dict(self.counter.vocabulary_)
+        return self._scale(counts)
+
+    def transform(self, texts: list[str]) -> csr_matrix:
+        return self._scale(self.counter.transform(texts).tocsr())
+
+    def _scale(self, counts: csr_matrix) -> csr_matrix:
+        norm = np.sqrt(counts @ (self.idf_**2))
+        norm[norm == 0] = 1.0
+        return csr_matrix(diags(1.0 / norm) @ counts @ diags(self.idf_))
+
+
+def vectorizer(min_df: int) -> OccurrenceTfidf:
+    return OccurrenceTfidf(min_df)
 
 
 def fit_lr(x: Any, y: np.ndarray, c: float) -> LogisticRegression:
@@ -127,7 +157,7 @@ def fit_lr(x: Any, y: np.ndarray, c: float) -> LogisticRegression:
 
 def export(
     name: str,
-    vec: TfidfVectorizer,
+    vec: OccurrenceTfidf,
     weights: np.ndarray,
     bias: np.ndarray,
     outputs: list[str],
@@ -148,7 +178,7 @@ def export(
         for d in range(n_dense)
     ]
     data = {
-        "format": 1,
+        "format": 2,
         "name": name,
         "outputs": outputs,
         "activation": activation,
@@ -232,7 +262,7 @@ def complaint_score(direct: np.ndarray, conditional: np.ndarray, support: np.nda
 
 def fit_complaint_heads(
     texts: list[str], y: np.ndarray, s: np.ndarray
-) -> tuple[TfidfVectorizer, list[LogisticRegression]]:
+) -> tuple[OccurrenceTfidf, list[LogisticRegression]]:
     vec = vectorizer(2)
     x = vec.fit_transform(texts)
     direct = fit_lr(x, y, C_DIRECT)
@@ -243,7 +273,7 @@ def fit_complaint_heads(
 
 
 def predict_heads(
-    vec: TfidfVectorizer, heads: list[LogisticRegression], texts: list[str]
+    vec: OccurrenceTfidf, heads: list[LogisticRegression], texts: list[str]
 ) -> list[np.ndarray]:
     x = vec.transform(texts)
     return [h.predict_proba(x)[:, 1] for h in heads]

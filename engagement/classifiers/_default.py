@@ -1,12 +1,19 @@
-"""The default classifier: the shipped linear models, run in pure Python on the CPU."""
+"""The default classifier: the shipped linear models, run on the CPU with numpy."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from functools import cache
 
-from engagement.classifiers._features import analyze, lexicon_scores, strip_leading_mentions
+import numpy as np
+
+from engagement.classifiers._features import (
+    Polarity,
+    joined,
+    normalize,
+    strip_leading_mentions,
+    tokens,
+)
 from engagement.classifiers._linear import Bundle, LinearModel, load_packaged
 from engagement.classifiers._types import TextScores
 
@@ -18,9 +25,10 @@ _MAX_CACHE = 50_000
 class LinearClassifier:
     """Sentiment (softmax) and complaint/support (sigmoid) models over shared n-gram features.
 
-    The text (without the leading ``@handles`` of a reply) is analysed once and its features
-    looked up once in the merged vocabulary of both models. Results are cached
-    per text (bounded), so a digest re-scoring the same items costs nothing.
+    The texts (without the leading ``@handles`` of a reply) are tokenised once, and their
+    features hashed and looked up a batch at a time in the merged vocabulary of both models
+    (:class:`~engagement.classifiers._linear.Bundle`). Results are cached per text
+    (bounded), so a digest re-scoring the same items costs nothing.
 
     Args:
         sentiment: The 3-class sentiment model (its lexicon feeds the dense features).
@@ -39,40 +47,49 @@ class LinearClassifier:
         self._complaint_threshold = complaint.thresholds.get("complaint", 0.5)
         self._support_threshold = complaint.thresholds.get("support", 0.5)
         self._bundle = Bundle((sentiment, complaint))
+        self._polarity = Polarity(sentiment.lexicon)
         self._cache: dict[str, TextScores] = {}
 
     def classify(self, texts: Sequence[str]) -> list[TextScores]:
         """Score each text; empty or odd texts get the models' prior (bias-only) scores."""
-        out: list[TextScores] = []
         cache_ = self._cache
-        for text in texts:
-            hit = cache_.get(text)
-            if hit is None:
-                hit = self._score(text)
-                if len(cache_) >= _MAX_CACHE:
-                    cache_.clear()
-                cache_[text] = hit
-            out.append(hit)
-        return out
+        missing = list(dict.fromkeys(t for t in texts if t not in cache_))
+        if missing:
+            if len(cache_) + len(missing) > _MAX_CACHE:
+                cache_.clear()
+            cache_.update(zip(missing, self._score(missing), strict=True))
+        return [cache_[t] for t in texts]
 
     def clear_cache(self) -> None:
         """Forget cached results (benchmarks measure cold scoring)."""
         self._cache.clear()
 
-    def _score(self, text: str) -> TextScores:
-        feats, toks = analyze(strip_leading_mentions(text))
-        lexicon = lexicon_scores(toks, self.sentiment.lexicon)
-        (neg, neu, pos), (direct, conditional, support) = self._bundle.probabilities(
-            feats, (lexicon, ())
+    def _score(self, texts: Sequence[str]) -> list[TextScores]:
+        polarity_of = self._polarity.scores
+        lines: list[str] = []
+        polarity: list[tuple[float, float, float]] = []
+        for text in texts:
+            toks = tokens(normalize(strip_leading_mentions(text)))
+            lines.append(joined(toks))
+            polarity.append(polarity_of(toks))
+        sentiment, complaint = self._bundle.probabilities(
+            lines, (np.asarray(polarity, dtype=np.float64).reshape(len(texts), 3), None)
         )
-        complaint = math.sqrt(direct * conditional * support)
-        return TextScores(
-            sentiment=(neg, neu, pos),
-            complaint=complaint,
-            support=support,
-            complaint_threshold=self._complaint_threshold,
-            support_threshold=self._support_threshold,
-        )
+        direct, conditional, support = complaint.T
+        combined = np.sqrt(direct * conditional * support)
+        c_threshold, s_threshold = self._complaint_threshold, self._support_threshold
+        return [
+            TextScores(
+                sentiment=(neg, neu, pos),
+                complaint=c,
+                support=s,
+                complaint_threshold=c_threshold,
+                support_threshold=s_threshold,
+            )
+            for (neg, neu, pos), c, s in zip(
+                sentiment.tolist(), combined.tolist(), support.tolist(), strict=True
+            )
+        ]
 
 
 @cache

@@ -1,10 +1,12 @@
-"""Pure-Python inference for the linear text models shipped as gzip JSON package data.
+"""Inference for the linear text models shipped as gzip JSON package data.
 
 A model file holds, for each known n-gram feature, its weights already multiplied by the
-feature's idf, followed by idf²; features are binary, the n-gram vector is L2-normalised
-(exactly scikit-learn's ``TfidfVectorizer(binary=True)``), then a few dense lexicon features
-and a bias are added. Scoring a text is therefore a set of dictionary look-ups and a column
-sum, done in C by ``map``/``zip``/``sum``.
+feature's idf, followed by idf². A text's n-gram vector counts every occurrence
+(``x_f = tf_f·idf_f``) and is divided by ``sqrt(Σ_f tf_f·idf_f²)`` (the L2 norm when no
+n-gram repeats), then a few dense lexicon features and a bias are added. So a text's scores
+are column sums of the rows of its feature occurrences, one division and an activation; no
+de-duplication is needed. :class:`Bundle` does that for whole batches with numpy and hashed
+features; :meth:`LinearModel.decision` is the plain reference for one text.
 """
 
 from __future__ import annotations
@@ -18,10 +20,13 @@ from importlib import resources
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
+
+from engagement.classifiers._hashing import HashIndex, string_hashes, text_hashes
 
 __all__ = ["Bundle", "LinearModel", "ModelFormatError", "load_packaged"]
 
-FORMAT = 1
+FORMAT = 2  # 2: occurrence counts (format 1 was binary features)
 
 
 class ModelFormatError(ValueError):
@@ -90,7 +95,7 @@ class LinearModel:
     def decision(self, features: Sequence[str], dense: Sequence[float] = ()) -> list[float]:
         """Raw linear scores of one text, given its n-gram features and dense features."""
         width = len(self.outputs)
-        rows = [r for r in map(self.vocab.get, set(features)) if r is not None]
+        rows = [r for r in map(self.vocab.get, features) if r is not None]
         if rows:
             sums = [sum(col) for col in zip(*rows, strict=True)]
             norm = math.sqrt(sums[-1]) or 1.0
@@ -141,15 +146,23 @@ def load_packaged(filename: str) -> dict[str, Any]:
     return data
 
 
-class Bundle:
-    """Several linear models merged into one vocabulary, so a text costs one look-up per feature.
+Matrix = npt.NDArray[np.float64]
+CHUNK = 256  # texts hashed together: big enough to amortise numpy calls, small for the cache
 
-    Each feature maps to a row of one matrix holding every model's weights side by side
-    (zeros where a model does not know the feature); one look-up per feature and one numpy
-    column sum then serve all the models.
+
+class Bundle:
+    """Several linear models merged into one hashed vocabulary, scored a batch at a time.
+
+    Each known feature maps (through its 64-bit hash, see ``_hashing``) to a row of one
+    matrix holding every model's weights side by side (zeros where a model does not know the
+    feature). A batch of texts is hashed at once, its occurrences looked up in one open
+    addressing table, and their rows summed per text with ``numpy.add.reduceat``.
 
     Args:
         models: The models, in the order :meth:`probabilities` returns them.
+
+    Raises:
+        ModelFormatError: When two features of the models have the same hash.
     """
 
     def __init__(self, models: Sequence[LinearModel]) -> None:
@@ -160,42 +173,68 @@ class Bundle:
             self._offsets.append(width)
             width += len(model.outputs) + 1
         self._width = width
-        index: dict[str, int] = {}
-        rows: list[list[float]] = []
+        slots: dict[str, int] = {}
+        for model in self.models:
+            for feat in model.vocab:
+                slots.setdefault(feat, len(slots))
+        matrix = np.zeros((len(slots), width), dtype=np.float64)
         for model, offset in zip(self.models, self._offsets, strict=True):
-            size = len(model.outputs) + 1
-            for feat, row in model.vocab.items():
-                slot = index.get(feat)
-                if slot is None:
-                    slot = index[feat] = len(rows)
-                    rows.append([0.0] * width)
-                rows[slot][offset : offset + size] = row
-        self._index = index
-        self._matrix = np.asarray(rows, dtype=np.float64).reshape(len(rows), width)
+            if model.vocab:
+                where = [slots[f] for f in model.vocab]
+                size = len(model.outputs) + 1
+                matrix[where, offset : offset + size] = list(model.vocab.values())
+        try:
+            self._index = HashIndex(string_hashes(list(slots)))
+        except ValueError as exc:
+            raise ModelFormatError(str(exc)) from exc
+        self._matrix = matrix
+        self._bias = [np.asarray(m.bias, dtype=np.float64) for m in self.models]
+        self._dense = [
+            np.asarray(m.dense, dtype=np.float64).reshape(len(m.dense), len(m.outputs))
+            for m in self.models
+        ]
 
-    def probabilities(
-        self, features: Sequence[str], dense: Sequence[Sequence[float]]
-    ) -> list[list[float]]:
-        """Per model (in order), its probabilities for one text.
+    def probabilities(self, joined: Sequence[str], dense: Sequence[Matrix | None]) -> list[Matrix]:
+        """Per model (in order), a ``(texts, outputs)`` array of probabilities.
 
         Args:
-            features: The text's n-gram features.
-            dense: Per model, its dense features (empty when it has none).
+            joined: Per text, its space-joined tokens (``_features.joined``).
+            dense: Per model, a ``(texts, dense features)`` array, or ``None`` for none.
         """
-        found = [i for i in map(self._index.get, set(features)) if i is not None]
-        sums: list[float] = (
-            self._matrix[found].sum(axis=0).tolist() if found else [0.0] * self._width
-        )
-        out: list[list[float]] = []
-        for model, offset, extra in zip(self.models, self._offsets, dense, strict=True):
-            width = len(model.outputs)
-            norm = math.sqrt(sums[offset + width]) or 1.0
-            scores = [
-                s / norm + b for s, b in zip(sums[offset : offset + width], model.bias, strict=True)
-            ]
-            for value, weights in zip(extra, model.dense, strict=False):
-                if value:
-                    for i in range(width):
-                        scores[i] += value * weights[i]
-            out.append(model.activate(scores))
+        sums = np.zeros((len(joined), self._width), dtype=np.float64)
+        for start in range(0, len(joined), CHUNK):
+            sums[start : start + CHUNK] = self._sums(joined[start : start + CHUNK])
+        out: list[Matrix] = []
+        for k, model in enumerate(self.models):
+            offset, width = self._offsets[k], len(model.outputs)
+            norm = np.sqrt(sums[:, offset + width])
+            norm[norm == 0.0] = 1.0
+            scores = sums[:, offset : offset + width] / norm[:, None] + self._bias[k]
+            extra = dense[k]
+            if extra is not None and len(model.dense):
+                scores += extra @ self._dense[k]
+            out.append(activate_rows(scores, model.activation))
         return out
+
+    def _sums(self, joined: Sequence[str]) -> Matrix:
+        hashed = text_hashes(joined)
+        rows = self._index.lookup(hashed.hashes)
+        known = rows >= 0
+        owner = np.repeat(np.arange(len(joined)), hashed.counts)[known]
+        counts = np.bincount(owner, minlength=len(joined))
+        sums = np.zeros((len(joined), self._width), dtype=np.float64)
+        present = counts > 0
+        if present.any():
+            starts = np.cumsum(counts) - counts
+            sums[present] = np.add.reduceat(self._matrix[rows[known]], starts[present], axis=0)
+        return sums
+
+
+def activate_rows(scores: Matrix, activation: str) -> Matrix:
+    """Row-wise softmax, or element-wise sigmoid, of a ``(texts, outputs)`` score array."""
+    if activation == "softmax":
+        exps = np.exp(scores - scores.max(axis=1, keepdims=True))
+        result: Matrix = exps / exps.sum(axis=1, keepdims=True)
+        return result
+    sig: Matrix = 0.5 * (1.0 + np.tanh(0.5 * scores))  # the sigmoid, without overflow
+    return sig

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 
+import numpy as np
 import pytest
 
 from engagement.classifiers import (
@@ -13,8 +15,31 @@ from engagement.classifiers import (
     TextClassifier,
     default_classifier,
 )
-from engagement.classifiers._features import analyze, lexicon_scores, strip_leading_mentions
-from engagement.classifiers._linear import load_packaged
+from engagement.classifiers._features import (
+    analyze,
+    joined,
+    lexicon_scores,
+    normalize,
+    strip_leading_mentions,
+    tokens,
+)
+from engagement.classifiers._hashing import HashIndex, string_hashes, text_hashes
+from engagement.classifiers._linear import CHUNK, load_packaged
+
+ODD_TEXTS = [
+    "",
+    " ",
+    "a",
+    "😍",
+    "!!!",
+    "hello world",
+    "@brand Pourquoi ma commande n'est toujours pas arrivée ?? 😡 https://t.co/x",
+    "C'est top, merci @bob !!! #bravo",
+    "lone surrogate \ud800 and \x00 nul",
+    "ñandú über straße 東京 مرحبا",
+    "w|x b|y z",
+    "x" * 3_000,
+]
 
 
 def test_default_classifier_implements_the_interface() -> None:
@@ -47,17 +72,63 @@ def test_bundle_equals_each_model_alone() -> None:
     assert got.complaint == pytest.approx(math.sqrt(direct * conditional * support))
 
 
+def test_hashed_features_are_the_string_features() -> None:
+    """The numpy path hashes exactly the n-grams (with repetitions) that training counts."""
+    lines = [joined(tokens(normalize(t))) for t in ODD_TEXTS]
+    hashed = text_hashes(lines)
+    assert len(hashed.counts) == len(ODD_TEXTS)
+    assert int(hashed.counts.sum()) == len(hashed.hashes)
+    start = 0
+    for text, count in zip(ODD_TEXTS, hashed.counts.tolist(), strict=True):
+        expected = Counter(string_hashes(analyze(text)[0]).tolist())
+        assert Counter(hashed.hashes[start : start + count].tolist()) == expected, text
+        start += count
+    everything = sorted({f for t in ODD_TEXTS for f in analyze(t)[0]})
+    assert len(set(string_hashes(everything).tolist())) == len(everything)  # no collision
+
+
+def test_hash_index_probes_past_collisions() -> None:
+    # Hashes whose top bits are equal all want the same slot: found only by probing on.
+    crowded = np.arange(1, 40, dtype=np.uint64) * np.uint64(7)
+    spread = np.asarray([(i << 58) | 5 for i in range(1, 30)], dtype=np.uint64)
+    keys = np.concatenate([crowded, spread])
+    index = HashIndex(keys)
+    assert index.lookup(keys).tolist() == list(range(len(keys)))
+    unknown = np.asarray([0, 8, 1 << 63, (3 << 58) | 6], dtype=np.uint64)
+    assert index.lookup(unknown).tolist() == [-1] * len(unknown)
+    assert index.lookup(np.zeros(0, dtype=np.uint64)).tolist() == []
+    with pytest.raises(ValueError, match="collide"):
+        HashIndex(np.asarray([3, 4, 3], dtype=np.uint64))
+
+
+def test_batches_equal_the_reference_model_per_text() -> None:
+    """Chunked batch scoring (duplicates, odd texts, more than one chunk) = one text at a time."""
+    c = default_classifier()
+    texts = [*ODD_TEXTS, *ODD_TEXTS[:3]] + [f"order {i} still not here!" for i in range(CHUNK)]
+    c.clear_cache()
+    batch = c.classify(texts)
+    for text, got in zip(texts, batch, strict=True):
+        feats, toks = analyze(strip_leading_mentions(text))
+        sentiment = c.sentiment.probabilities(feats, lexicon_scores(toks, c.sentiment.lexicon))
+        direct, conditional, support = c.complaint.probabilities(feats)
+        assert got.sentiment == pytest.approx(tuple(sentiment), abs=1e-9)
+        assert got.support == pytest.approx(support, abs=1e-9)
+        assert got.complaint == pytest.approx(math.sqrt(direct * conditional * support), abs=1e-9)
+    c.clear_cache()
+    assert [c.classify([t])[0] for t in texts[:20]] == batch[:20]
+
+
 def test_model_files_are_small_and_documented() -> None:
     for name in ("sentiment.json.gz", "complaint.json.gz", "language.json.gz"):
         data = load_packaged(name)
-        assert data["format"] == 1
+        assert data["format"] == 2
         assert "meta" in data
     assert load_packaged("sentiment.json.gz")["meta"]["val"]["french"]["n"] == 324
 
 
 def test_bad_model_files_are_refused() -> None:
     good = {
-        "format": 1,
+        "format": 2,
         "name": "t",
         "outputs": ["a", "b"],
         "activation": "softmax",
@@ -68,7 +139,7 @@ def test_bad_model_files_are_refused() -> None:
     assert model.probabilities(["w|x"])[0] > 0.5
     assert model.probabilities([]) == [0.5, 0.5]
     with pytest.raises(ModelFormatError, match="format"):
-        LinearModel.from_dict({**good, "format": 2})
+        LinearModel.from_dict({**good, "format": 1})
     with pytest.raises(ModelFormatError, match="vocabulary rows"):
         LinearModel.from_dict({**good, "vocab": {"w|x": [1.0]}})
     with pytest.raises(ModelFormatError, match="activation"):
