@@ -15,6 +15,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 from engagement.models import ActionRecord
 from engagement.triage import (
     AnswerEntry,
+    Context,
     CreatorEntry,
     Item,
     RankedAnswer,
@@ -40,6 +41,7 @@ __all__ = [
     "Figures",
     "PeriodCounts",
     "Section",
+    "answers_shown",
     "assemble_digest",
     "build_digest",
     "thank_section",
@@ -241,12 +243,24 @@ def _fold(counts: Mapping[tuple[str, str], int], index: int) -> dict[str, int]:
 
 
 def thank_section(
-    ranked: Sequence[RankedThank], *, now: datetime, since: datetime, params: TriageParams
+    ranked: Sequence[RankedThank],
+    ctx: Context,
+    *,
+    now: datetime,
+    since: datetime,
+    params: TriageParams,
 ) -> Section[ThankEntry]:
     """The to-thank section: the first ``section_cap`` people explained, all counted."""
     when = period_phrase(now - since)
-    shown = tuple(explain_thank(r, when) for r in ranked[: params.section_cap])
+    shown = tuple(explain_thank(r, ctx, params, when) for r in ranked[: params.section_cap])
     return Section(shown, len(ranked))
+
+
+def answers_shown(answer: Sequence[RankedAnswer], params: TriageParams) -> list[RankedAnswer]:
+    """The ranked comments a digest explains: the first ``section_cap``, then the breaches."""
+    breach_label = f">{params.sla_breach_hours:g}h"
+    cap = params.section_cap
+    return [*answer[:cap], *[e for e in answer if e.sla == breach_label][:cap]]
 
 
 def build_digest(
@@ -288,12 +302,13 @@ def build_digest(
     thank = rank_thank(thank_candidates(items, ctx, since, now), ctx, params, now, thanked)
     return assemble_digest(
         answer=rank_answer(items, state, ctx, params, now),
-        thank=thank_section(thank, now=now, since=since, params=params),
+        thank=thank_section(thank, ctx, now=now, since=since, params=params),
         creators=to_engage(creator_candidates(items, state, ctx, params, now), ctx, params, now),
         counts=counts,
         now=now,
         since=since,
         params=params,
+        ctx=ctx,
         brand_accounts=brand_accounts,
     )
 
@@ -307,6 +322,7 @@ def assemble_digest(
     now: datetime,
     since: datetime,
     params: TriageParams,
+    ctx: Context,
     brand_accounts: Collection[tuple[str, str]] = (),
 ) -> Digest:
     """Cap the ranked sections and add the headline figures (the last step of a digest).
@@ -326,14 +342,14 @@ def assemble_digest(
         breaches=sum(1 for e in answer if e.sla == breach_label),
     )
     cap = params.section_cap
-    breaches = [e for e in answer if e.sla == breach_label][:cap]
+    breaches = [e for e in answer if e.sla == breach_label][:cap]  # as answers_shown
     return Digest(
         since=since,
         until=now,
         accounts=tuple(sorted(brand_accounts)),
-        answer=Section(tuple(explain_answer(e, params) for e in answer[:cap]), len(answer)),
+        answer=Section(tuple(explain_answer(e, ctx, params) for e in answer[:cap]), len(answer)),
         thank=thank,
         creators=Section(tuple(creators[:cap]), len(creators)),
         figures=figures,
-        breaches=tuple(explain_answer(e, params) for e in breaches),
+        breaches=tuple(explain_answer(e, ctx, params) for e in breaches),
     )

@@ -1,8 +1,10 @@
-"""The digest's cross-item context, aggregated in SQL: brand, brand replies, engagement, spam.
+"""The digest's cross-item context, aggregated in SQL: brand, brand replies, repeats, spam.
 
 Each part reads the narrow ``ix_interactions_author_created`` index where it can (brand
-accounts, per-person counts) and the table only for the few rows it needs (brand replies,
-repeated texts, spam cues), so a digest over 100,000 interactions never builds them all.
+accounts, who wrote three texts or more) and the table only for the few rows it needs
+(brand replies, their texts, spam cues), so a digest over 100,000 interactions never builds
+them all. Per-person engagement comes with the other per-person counts
+(:mod:`storage._triage_people`).
 """
 
 from __future__ import annotations
@@ -49,21 +51,6 @@ async def _answered(
         for platform, parent, root in rows:
             answered.update((str(platform), ref) for ref in (parent, root) if ref)
     return frozenset(answered)
-
-
-async def _engagement(
-    session: AsyncSession, window: Any, accounts: Collection[tuple[str, str]]
-) -> Counter[tuple[str, str]]:
-    """Interactions per person in the window."""
-    rows = await session.execute(
-        scoped(
-            select(_I.c.platform, _I.c.author_id, func.count())
-            .where(window, _I.c.author_id != _I.c.account_id)
-            .group_by(_I.c.platform, _I.c.author_id),
-            accounts,
-        )
-    )
-    return Counter({(str(p), str(a)): int(n) for p, a, n in rows})
 
 
 async def _repeats(
@@ -124,6 +111,7 @@ async def load_context(
     sqlite: bool,
     history: datetime,
     accounts: Collection[tuple[str, str]],
+    engagement: Counter[tuple[str, str]],
 ) -> Context:
     """The :class:`~engagement.triage.Context` of the history window starting at ``history``.
 
@@ -132,6 +120,8 @@ async def load_context(
         sqlite: Whether the database is SQLite.
         history: Start of the history window (UTC).
         accounts: ``(platform, account id)`` to cover; empty means every account.
+        engagement: Interactions per person in the window
+            (:attr:`storage._triage_people.People.engagement`).
     """
     window = scan_created_at(sqlite) >= history
     configured = frozenset((str(p), str(a)) for p, a in accounts)
@@ -140,7 +130,7 @@ async def load_context(
     return Context(
         brand,
         await _answered(session, window, brand, accounts),
-        await _engagement(session, window, accounts),
+        engagement,
         await _repeats(session, window, accounts),
         history,
         await _cues(session, window, accounts),

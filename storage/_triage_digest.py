@@ -1,7 +1,9 @@
 """The digest read path, built to scale: each section fetches only the rows it can use.
 
-- context: brand accounts, brand replies, per-person engagement, repeated texts and spam
-  cues, all aggregated in SQL (:mod:`storage._triage_context`);
+- people: per-person engagement and thank-worthy counts with profiles, in one pass
+  (:mod:`storage._triage_people`);
+- context: brand accounts, brand replies, repeated texts and spam cues, aggregated in SQL
+  (:mod:`storage._triage_context`);
 - to-answer: text interactions whose stored signals say they may need a reply (or have no
   signals yet), never the brand's own;
 - to-thank: one aggregated row per person; only the entries shown are completed with their
@@ -19,12 +21,13 @@ from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from engagement.classifiers import TextClassifier
 from engagement.digest import Digest, assemble_digest
 from engagement.triage import (
+    Context,
     Item,
     TriageParams,
     creator_candidates,
@@ -33,11 +36,12 @@ from engagement.triage import (
     to_engage,
 )
 from storage._dialect import dialect_name
+from storage._triage_answer import load_answer_items, with_whole_items
 from storage._triage_context import load_context
+from storage._triage_people import load_people
 from storage._triage_queries import (
     _A,
     _I,
-    SIGNALS,
     _item_select,
     _items,
     _session,
@@ -55,20 +59,6 @@ __all__ = ["load_digest"]
 
 _TEXT_KINDS = ("mention", "reply", "quote")
 _CHUNK = 400
-
-
-async def _answer_items(
-    session: AsyncSession, sqlite: bool, history: datetime, accounts: Collection[tuple[str, str]]
-) -> list[Item]:
-    s = SIGNALS.c
-    flagged = or_(s.interaction_id.is_(None), s.needs_reply, s.question, s.request, s.complaint)
-    stmt = _item_select(sqlite).where(
-        scan_created_at(sqlite) >= history,
-        _I.c.kind.in_(_TEXT_KINDS),
-        _I.c.author_id != _I.c.account_id,
-        flagged,
-    )
-    return await _items(session, scoped(stmt, accounts))
 
 
 async def _creator_items(
@@ -99,6 +89,19 @@ async def _creator_items(
         )
         out += await _items(session, scoped(stmt, accounts))
     return out
+
+
+def _known(
+    ctx: Context, accounts: Collection[tuple[str, str]], since: datetime, now: datetime
+) -> Collection[tuple[str, str]]:
+    """Every ``(platform, account id)`` of the counted periods, when they are all known.
+
+    Scoped to some accounts, those are all there is; otherwise the context holds the
+    accounts of the history window, which must then cover the previous period too.
+    """
+    if accounts:
+        return accounts
+    return ctx.brand_authors if since - (now - since) >= ctx.history_start else ()
 
 
 @contextmanager
@@ -146,26 +149,50 @@ async def load_digest(
     params = params or TriageParams()
     if classifier is not None:
         await score_pending(uow, classifier)
+    with _collector_paused():  # until the digest's intermediate rows are freed, too
+        return await _build(uow, now=now, since=since, params=params, accounts=accounts)
+
+
+async def _build(
+    uow: UnitOfWork,
+    *,
+    now: datetime,
+    since: datetime,
+    params: TriageParams,
+    accounts: Collection[tuple[str, str]],
+) -> Digest:
     session = _session(uow)
-    with _collector_paused():
-        sqlite = dialect_name(session) == "sqlite"
-        history = min(since, now - timedelta(days=params.history_days))
-        ctx = await load_context(session, sqlite, history, accounts)
-        state = handled_state(await load_actions(uow, since=history), now)
-        answer_items = await _answer_items(session, sqlite, history, accounts)
-        creator_items = await _creator_items(session, sqlite, history, now, params, accounts)
-        thank = await load_thank(
-            session, sqlite, ctx, since=since, now=now, params=params, accounts=accounts
-        )
-        return assemble_digest(
-            answer=rank_answer(answer_items, state, ctx, params, now),
-            thank=thank,
-            creators=to_engage(
-                creator_candidates(creator_items, state, ctx, params, now), ctx, params, now
-            ),
-            counts=await period_counts(uow, now=now, since=since, accounts=accounts),
+    sqlite = dialect_name(session) == "sqlite"
+    history = min(since, now - timedelta(days=params.history_days))
+    people = await load_people(
+        session, sqlite, history=history, since=since, now=now, accounts=accounts
+    )
+    ctx = await load_context(session, sqlite, history, accounts, people.engagement)
+    state = handled_state(await load_actions(uow, since=history), now)
+    answer_items = await load_answer_items(session, sqlite, history, accounts)
+    creator_items = await _creator_items(session, sqlite, history, now, params, accounts)
+    thank = await load_thank(
+        session, sqlite, ctx, people.thanks,
+        since=since, now=now, params=params, accounts=accounts,
+    )  # fmt: skip
+    return assemble_digest(
+        answer=await with_whole_items(
+            session, sqlite, rank_answer(answer_items, state, ctx, params, now), params
+        ),
+        thank=thank,
+        creators=to_engage(
+            creator_candidates(creator_items, state, ctx, params, now), ctx, params, now
+        ),
+        counts=await period_counts(
+            uow,
             now=now,
             since=since,
-            params=params,
-            brand_accounts=accounts,
-        )
+            accounts=accounts,
+            known=_known(ctx, accounts, since, now),
+        ),
+        now=now,
+        since=since,
+        params=params,
+        ctx=ctx,
+        brand_accounts=accounts,
+    )

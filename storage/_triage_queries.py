@@ -9,7 +9,7 @@ window, as light :class:`~engagement.triage.Item` tuples; the digest itself is r
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,6 +28,7 @@ from sqlalchemy import (
     false,
     func,
     literal_column,
+    not_,
     or_,
     select,
     tuple_,
@@ -337,29 +338,60 @@ async def period_counts(
     now: datetime,
     since: datetime,
     accounts: Collection[tuple[str, str]] = (),
+    known: Collection[tuple[str, str]] = (),
 ) -> PeriodCounts:
-    """Interactions per platform and kind in ``[since, now)`` and in the period before it."""
+    """Interactions per platform and kind in ``[since, now)`` and in the period before it.
+
+    Args:
+        uow: The unit of work to read in.
+        now: End of the period (UTC).
+        since: Start of the period (UTC).
+        accounts: ``(platform, account id)`` to count; empty means every account.
+        known: ``(platform, account id)`` of the accounts interactions are addressed to, when
+            the caller knows them: interactions are then counted per account and kind on
+            ``ix_interactions_account_kind_created`` (no sort) and each account's platform
+            added afterwards; an account id found on two platforms, or not known, falls
+            back to counting per platform and kind.
+    """
     session = _session(uow)
     start = since - (now - since)
     created = scan_created_at(dialect_name(session) == "sqlite")
     current = created >= since
-    stmt = (
-        select(
-            _I.c.platform,
-            _I.c.kind,
-            func.sum(case((current, 1), else_=0)),
-            func.sum(case((current, 0), else_=1)),
+    window = (created >= start, created < now)
+    platforms: dict[str, str | None] = {}
+    for platform, account_id in known:
+        platforms[account_id] = (
+            platform if platforms.get(account_id, platform) == platform else None
         )
-        .where(created >= start, created < now)
-        .group_by(_I.c.platform, _I.c.kind)
-    )
-    account_filter = _account_filter(accounts)
-    if account_filter is not None:
-        stmt = stmt.where(account_filter)
+    if platforms:
+        by_account = select(
+            _I.c.account_id,
+            _I.c.kind,
+            func.count().filter(current),
+            func.count().filter(not_(current)),
+        ).where(*window)
+        rows = await session.execute(
+            scoped(by_account, accounts).group_by(_I.c.account_id, _I.c.kind)
+        )
+        counted = [(platforms.get(a), k, n, b) for a, k, n, b in rows.all()]
+        if all(platform is not None for platform, _, _, _ in counted):
+            return _fold_counts(counted)
+    by_platform = select(
+        _I.c.platform,
+        _I.c.kind,
+        func.sum(case((current, 1), else_=0)),
+        func.sum(case((current, 0), else_=1)),
+    ).where(*window)
+    rows = await session.execute(scoped(by_platform, accounts).group_by(_I.c.platform, _I.c.kind))
+    return _fold_counts(rows.all())
+
+
+def _fold_counts(rows: Iterable[Sequence[Any]]) -> PeriodCounts:
     out: list[dict[tuple[str, str], int]] = [{}, {}]
-    for platform, kind, now_n, before_n in await session.execute(stmt):
+    for platform, kind, now_n, before_n in rows:
+        key = (str(platform), str(kind))
         if now_n:
-            out[0][(str(platform), str(kind))] = int(now_n)
+            out[0][key] = out[0].get(key, 0) + int(now_n)
         if before_n:
-            out[1][(str(platform), str(kind))] = int(before_n)
+            out[1][key] = out[1].get(key, 0) + int(before_n)
     return PeriodCounts(out[0], out[1])

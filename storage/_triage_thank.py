@@ -1,10 +1,9 @@
 """The digest's to-thank section, read to scale: one aggregated row per person.
 
-Counts per kind come from a ``GROUP BY`` on the ``ix_interactions_author_created`` index
-(praise, which needs the text signals, from a small query of its own). Each person is
-ranked on a light stand-in item that carries their profile; only the people shown, and
-the few whose spam score could depend on their newest text, are completed with their real
-interactions. The ranking itself is the engine's :func:`~engagement.triage.rank_thank`.
+Counts per kind and profiles come from :func:`storage._triage_people.load_people`. Each
+person is ranked on a light stand-in item that carries their profile; only the people
+shown, and the few whose spam score could depend on their newest text, are completed with
+their real interactions. The ranking is the engine's :func:`~engagement.triage.rank_thank`.
 """
 
 from __future__ import annotations
@@ -13,11 +12,13 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, not_, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from engagement.digest import Section, thank_section
 from engagement.models import ActionKind, ActionStatus
+from engagement.signals import TextSignals
+from engagement.signals.spam import text_spam_cues
 from engagement.triage import (
     Context,
     Item,
@@ -27,11 +28,10 @@ from engagement.triage import (
     rank_thank,
 )
 from storage._tables import ActionRow
+from storage._triage_people import is_praise
 from storage._triage_queries import (
-    _A,
     _I,
     SIGNALS,
-    _dt,
     _item,
     _item_select,
     _parse,
@@ -47,31 +47,8 @@ _CHUNK = 400
 _Key = tuple[str, str]
 
 
-def _is_praise() -> Any:
-    """A positive plain mention or reply that asks, requests and complains nothing."""
-    s = SIGNALS.c
-    return and_(
-        _I.c.kind.in_(("mention", "reply")),
-        s.sentiment == 2,
-        not_(s.question),
-        not_(s.complaint),
-        not_(s.request),
-    )
-
-
-def _profile_columns(sqlite: bool) -> tuple[Any, ...]:
-    return (
-        _A.c.handle,
-        _A.c.followers_count,
-        _A.c.follows_count,
-        _A.c.posts_count,
-        _dt(_A.c.account_created_at, sqlite),
-        _A.c.avatar_url.is_not(None),
-        _A.c.description,
-        _A.c.verified,
-        _A.c.first_followers_count,
-        _dt(_A.c.first_seen_at, sqlite),
-    )
+# A stand-in has no text: no text cue (what the engine finds in an empty text, read once).
+_NO_TEXT = TextSignals("", False, False, False, 1, 0.0, 0.0, 0.0, 0.0, False, text_spam_cues(""))
 
 
 def _stand_in(platform: str, author_id: str, profile: Sequence[Any], now: datetime) -> Item:
@@ -79,72 +56,8 @@ def _stand_in(platform: str, author_id: str, profile: Sequence[Any], now: dateti
     return Item(
         platform, "", "", "", author_id, profile[0], "", profile[1], profile[2], profile[3],
         _parse(profile[4]), bool(profile[5]), profile[6] or "", bool(profile[7]), profile[8],
-        _parse(profile[9]), "", now, None, None, None, None,
+        _parse(profile[9]), "", now, None, None, None, _NO_TEXT,
     )  # fmt: skip
-
-
-async def _counts(
-    session: AsyncSession, period: Any, sqlite: bool, accounts: Collection[_Key]
-) -> dict[_Key, tuple[dict[str, int], Sequence[Any] | None]]:
-    """Thank-worthy interactions per person and kind, with the person's profile."""
-    kind = _I.c.kind
-
-    def n(name: str) -> Any:
-        return func.sum(case((kind == name, 1), else_=0)).label(name)
-
-    groups = scoped(
-        select(
-            _I.c.platform.label("platform"),
-            _I.c.author_id.label("author_id"),
-            *(n(name) for name in ("repost", "quote", "like")),
-            func.max(case((kind == "follow", 1), else_=0)).label("follow"),
-        )
-        .where(period, kind.in_(_KINDS))
-        .group_by(_I.c.platform, _I.c.author_id),
-        accounts,
-    ).subquery()
-    g = groups.c
-    stmt = select(
-        g.platform, g.author_id, g.repost, g.quote, g.like, g.follow, *_profile_columns(sqlite)
-    ).join(_A, and_(_A.c.platform == g.platform, _A.c.platform_id == g.author_id))
-    out: dict[_Key, tuple[dict[str, int], Sequence[Any] | None]] = {}
-    for r in await session.execute(stmt):
-        counts: dict[str, int] = {}
-        if r[2]:
-            counts["repost"] = int(r[2])
-        if r[3]:
-            counts["quote"] = int(r[3])
-        if r[4]:
-            counts["like"] = int(r[4])
-        if r[5]:
-            counts["follow"] = 1
-        out[(r[0], r[1])] = (counts, r[6:])
-    praise = scoped(
-        select(_I.c.platform, _I.c.author_id, func.count())
-        .join(SIGNALS, SIGNALS.c.interaction_id == _I.c.id)
-        .where(period, _is_praise())
-        .group_by(_I.c.platform, _I.c.author_id),
-        accounts,
-    )
-    for p, a, count in await session.execute(praise):
-        counts, profile = out.get((p, a), ({}, None))
-        counts["praise"] = int(count)
-        out[(p, a)] = (counts, profile)
-    return out
-
-
-async def _profiles(
-    session: AsyncSession, sqlite: bool, keys: Sequence[_Key]
-) -> dict[_Key, Sequence[Any]]:
-    out: dict[_Key, Sequence[Any]] = {}
-    for start in range(0, len(keys), _CHUNK):
-        rows = await session.execute(
-            select(_A.c.platform, _A.c.platform_id, *_profile_columns(sqlite)).where(
-                keys_in(_A.c.platform, _A.c.platform_id, keys[start : start + _CHUNK])
-            )
-        )
-        out.update({(r[0], r[1]): r[2:] for r in rows})
-    return out
 
 
 async def _thanked(session: AsyncSession, since: datetime, now: datetime) -> frozenset[_Key]:
@@ -182,7 +95,7 @@ async def _newest(
             .where(
                 keys_in(_I.c.platform, _I.c.author_id, keys[start : start + _CHUNK]),
                 period,
-                or_(_I.c.kind.in_(_KINDS), _is_praise()),
+                or_(_I.c.kind.in_(_KINDS), is_praise()),
             )
             .order_by(_I.c.created_at.desc(), _I.c.id),
             accounts,
@@ -206,6 +119,7 @@ async def load_thank(
     session: AsyncSession,
     sqlite: bool,
     ctx: Context,
+    thanks: dict[_Key, tuple[dict[str, int], Sequence[Any]]],
     *,
     since: datetime,
     now: datetime,
@@ -217,13 +131,7 @@ async def load_thank(
     period = and_(created >= since, created <= now, _I.c.author_id != _I.c.account_id)
     thanked = await _thanked(session, since, now)
     skip = thanked | ctx.brand_authors
-    counted = {
-        key: value
-        for key, value in (await _counts(session, period, sqlite, accounts)).items()
-        if key not in skip
-    }
-    missing = sorted(key for key, (_, profile) in counted.items() if profile is None)
-    found = await _profiles(session, sqlite, missing) if missing else {}
+    counted = {key: value for key, value in thanks.items() if key not in skip}
     # A repeated text makes spam of its sender: rank those people on their real newest item.
     repeaters = {(p, a) for p, a, _ in ctx.repeats} & counted.keys()
     real = await _newest(session, sqlite, period, repeaters, accounts) if repeaters else {}
@@ -231,12 +139,10 @@ async def load_thank(
     for key, (counts, profile) in counted.items():
         if key in real:
             candidates.append(ThankCandidate(real[key][0], counts, real[key][1]))
-            continue
-        profile = profile if profile is not None else found.get(key)
-        if profile is not None:  # a person without a profile row has no interactions
+        else:
             candidates.append(ThankCandidate(_stand_in(*key, profile, now), counts, ()))
     section = thank_section(
-        rank_thank(candidates, ctx, params, now, thanked), now=now, since=since, params=params
+        rank_thank(candidates, ctx, params, now, thanked), ctx, now=now, since=since, params=params
     )
     later = [k for k in ((e.platform, e.author_id) for e in section.entries) if k not in real]
     real.update(await _newest(session, sqlite, period, later, accounts))

@@ -12,7 +12,14 @@ from engagement.signals.spam import SpamAssessment, spam_likelihood, text_spam_c
 from engagement.triage._items import Item
 from engagement.triage._params import TriageParams
 
-__all__ = ["Context", "audience", "build_context", "relationship", "spam_of"]
+__all__ = [
+    "Context",
+    "audience",
+    "build_context",
+    "relationship",
+    "relationship_bonus",
+    "spam_of",
+]
 
 _TEXT_KINDS = frozenset({"mention", "reply", "quote"})
 _YOUNG = timedelta(days=30)
@@ -124,6 +131,15 @@ def audience(followers: int | None) -> str:
     return f"{followers} follower{'s' if followers != 1 else ''}"
 
 
+def relationship_bonus(item: Item, ctx: Context, params: TriageParams) -> float:
+    """The urgency bonus of :func:`relationship` without its words: 0, 0.5 or 1."""
+    count = ctx.engagement.get((item.platform, item.author_id), 0)
+    if count >= params.top_engager_min:
+        return 1.0
+    seen_before = item.first_seen_at is not None and item.first_seen_at < ctx.history_start
+    return 0.5 if count > 1 or seen_before else 0.0
+
+
 def relationship(item: Item, ctx: Context, params: TriageParams) -> tuple[str, float]:
     """How the author relates to the brand, and the matching urgency bonus (0 to 1).
 
@@ -131,11 +147,9 @@ def relationship(item: Item, ctx: Context, params: TriageParams) -> tuple[str, f
         ``("first time", 0)``, ``("returning (4 in 30 days)", 0.5)`` or
         ``("top engager (12 in 30 days)", 1)``.
     """
+    bonus = relationship_bonus(item, ctx, params)
+    if not bonus:
+        return "first time", 0.0
     count = ctx.engagement.get((item.platform, item.author_id), 0)
-    window = f"{params.history_days} days"
-    if count >= params.top_engager_min:
-        return f"top engager ({count} in {window})", 1.0
-    seen_before = item.first_seen_at is not None and item.first_seen_at < ctx.history_start
-    if count > 1 or seen_before:
-        return f"returning ({count} in {window})", 0.5
-    return "first time", 0.0
+    standing = "top engager" if bonus == 1.0 else "returning"
+    return f"{standing} ({count} in {params.history_days} days)", bonus

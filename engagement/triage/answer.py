@@ -11,10 +11,17 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import NamedTuple
 
 from engagement.signals.cues import has_complaint_cue, is_question, is_request
-from engagement.triage._context import Context, audience, relationship, spam_of
+from engagement.triage._context import (
+    Context,
+    audience,
+    relationship,
+    relationship_bonus,
+    spam_of,
+)
 from engagement.triage._items import HandledState, Item
 from engagement.triage._params import TriageParams
 
@@ -74,12 +81,17 @@ def sla_flag(question: bool, waiting: timedelta, params: TriageParams) -> str | 
     """The service-level flag raised by an item that has waited ``waiting``."""
     hours = waiting.total_seconds() / 3600
     if hours >= params.sla_breach_hours:
-        return f">{params.sla_breach_hours:g}h"
+        return _flags(params.sla_breach_hours)
     if hours >= params.sla_any_hours:
-        return f">{params.sla_any_hours:g}h"
+        return _flags(params.sla_any_hours)
     if question and hours >= params.sla_question_hours:
-        return f">{params.sla_question_hours:g}h"
+        return _flags(params.sla_question_hours)
     return None
+
+
+@cache
+def _flags(hours: float) -> str:
+    return f">{hours:g}h"
 
 
 def _what(item: Item) -> tuple[str, bool, bool]:
@@ -125,7 +137,6 @@ class RankedAnswer(NamedTuple):
         negative: Whether it reads negative.
         waiting: How long it has waited.
         sla: ``>1h`` (question), ``>24h`` or ``>72h`` (breach), or ``None``.
-        relationship: How the author relates to the brand (``first time``…).
     """
 
     item: Item
@@ -134,7 +145,6 @@ class RankedAnswer(NamedTuple):
     negative: bool
     waiting: timedelta
     sla: str | None
-    relationship: str
 
 
 def rank_answer(
@@ -179,17 +189,16 @@ def rank_answer(
             score += params.w_large
         if item.verified:
             score += params.w_verified
-        label, bonus = relationship(item, ctx, params)
-        score += params.w_relationship * bonus
+        score += params.w_relationship * relationship_bonus(item, ctx, params)
         score += params.w_waiting * math.log2(1 + waiting.total_seconds() / 3600)
         if sla is not None:
             score += params.w_breach if sla == breach else params.w_sla
-        ranked.append(RankedAnswer(item, round(score, 3), what, negative, waiting, sla, label))
+        ranked.append(RankedAnswer(item, round(score, 3), what, negative, waiting, sla))
     ranked.sort(key=lambda r: (-r.score, r.item.created_at))
     return ranked
 
 
-def explain_answer(ranked: RankedAnswer, params: TriageParams) -> AnswerEntry:
+def explain_answer(ranked: RankedAnswer, ctx: Context, params: TriageParams) -> AnswerEntry:
     """The entry of one ranked comment, with its reasons (most important first)."""
     item = ranked.item
     reasons = [f"{ranked.what}, negative" if ranked.negative else ranked.what]
@@ -198,7 +207,8 @@ def explain_answer(ranked: RankedAnswer, params: TriageParams) -> AnswerEntry:
         who = f"large account ({who})"
     if item.verified:
         who += ", verified"
-    reasons += (who, ranked.relationship, f"waiting {format_wait(ranked.waiting)}")
+    label, _ = relationship(item, ctx, params)
+    reasons += (who, label, f"waiting {format_wait(ranked.waiting)}")
     if ranked.sla is not None:
         reasons.append(_sla_reason(ranked.sla, params))
     if item.signals is not None and item.signals.language in _LANGUAGE_NAMES:
@@ -217,7 +227,7 @@ def to_answer(
 
     :func:`rank_answer` then :func:`explain_answer` on each.
     """
-    return [explain_answer(r, params) for r in rank_answer(items, state, ctx, params, now)]
+    return [explain_answer(r, ctx, params) for r in rank_answer(items, state, ctx, params, now)]
 
 
 def _sla_reason(sla: str, params: TriageParams) -> str:

@@ -12,7 +12,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from engagement.triage._context import Context, audience, relationship, spam_of
+from engagement.triage._context import (
+    Context,
+    audience,
+    relationship,
+    relationship_bonus,
+    spam_of,
+)
 from engagement.triage._items import HandledState, Item
 from engagement.triage._params import TriageParams
 
@@ -157,7 +163,10 @@ def thanked_authors(
 
 def thank_points(counts: dict[str, int]) -> float:
     """How thank-worthy a set of interactions is (a like 0.5, a repost 3, a quote 4…)."""
-    return sum(_POINTS.get(k, 0.0) * n for k, n in counts.items())
+    points = 0.0
+    for kind, n in counts.items():
+        points += _POINTS.get(kind, 0.0) * n
+    return points
 
 
 class RankedThank(NamedTuple):
@@ -166,12 +175,10 @@ class RankedThank(NamedTuple):
     Attributes:
         candidate: Their grouped interactions.
         score: Thank-worthiness (higher first).
-        relationship: How they relate to the brand (``first time``…).
     """
 
     candidate: ThankCandidate
     score: float
-    relationship: str
 
 
 def rank_thank(
@@ -202,15 +209,16 @@ def rank_thank(
         if spam_of(newest, ctx, now).score >= params.spam_threshold:
             continue
         score = points + 0.5 * math.log10((newest.followers or 0) + 1)
-        label, bonus = relationship(newest, ctx, params)
-        ranked.append(RankedThank(cand, round(score + bonus, 3), label))
+        bonus = relationship_bonus(newest, ctx, params)
+        ranked.append(RankedThank(cand, round(score + bonus, 3)))
     ranked.sort(key=lambda r: (-r.score, r.candidate.latest.handle))
     return ranked
 
 
-def explain_thank(ranked: RankedThank, when: str) -> ThankEntry:
+def explain_thank(ranked: RankedThank, ctx: Context, params: TriageParams, when: str) -> ThankEntry:
     """The entry (one line and its reasons) of a ranked person; ``when`` names the period."""
     newest = ranked.candidate.latest
+    label, _ = relationship(newest, ctx, params)
     return ThankEntry(
         platform=newest.platform,
         author_id=newest.author_id,
@@ -218,7 +226,7 @@ def explain_thank(ranked: RankedThank, when: str) -> ThankEntry:
         when=when,
         counts=dict(ranked.candidate.counts),
         score=ranked.score,
-        reasons=(audience(newest.followers), ranked.relationship),
+        reasons=(audience(newest.followers), label),
         latest=newest,
         item_ids=ranked.candidate.item_ids,
     )
@@ -245,4 +253,5 @@ def to_thank(
         thanked: People already thanked in the period (:func:`thanked_authors`): skipped.
     """
     when = period_phrase(now - since)
-    return [explain_thank(r, when) for r in rank_thank(candidates, ctx, params, now, thanked)]
+    ranked = rank_thank(candidates, ctx, params, now, thanked)
+    return [explain_thank(r, ctx, params, when) for r in ranked]

@@ -10,17 +10,25 @@ over :func:`storage._triage_queries.load_items`, whole (``Digest.to_dict``).
 from __future__ import annotations
 
 import random
+from collections import Counter
 from datetime import timedelta
 
 import pytest
 
 from engagement.classifiers import default_classifier
 from engagement.digest import build_digest
-from engagement.models import ActionKind, ActionRecord, ActionStatus, Author, InteractionRecord
+from engagement.models import (
+    ActionKind,
+    ActionRecord,
+    ActionStatus,
+    Author,
+    InteractionRecord,
+    Platform,
+)
 from engagement.triage import TriageParams
 from storage import Database
 from storage._triage_digest import load_digest
-from storage._triage_queries import load_actions, load_items, score_pending
+from storage._triage_queries import load_actions, load_items, period_counts, score_pending
 from tests.engagement._factory import BRAND, NOW, action, author, record
 
 BRAND_2 = "did:plc:brand2"
@@ -141,3 +149,33 @@ async def test_stored_digest_is_the_engines_digest_whole(
     assert stored.creators.total > 0
     assert stored.breaches
     assert "repeater" not in {e.handle for e in stored.thank.entries}
+
+
+async def test_period_counts_per_account_equal_the_counts_per_platform(
+    database: Database,
+) -> None:
+    rng = random.Random(7)
+    records = []
+    for n in range(300):
+        platform = rng.choice(list(Platform))
+        who = author(f"c{n % 40}", platform=platform)
+        account = BRAND if platform is Platform.BLUESKY else rng.choice(("15", "99"))
+        ago = timedelta(minutes=rng.randrange(3 * 24 * 60))
+        records.append(record(who, rng.choice(_KINDS), "hé", ago=ago, account=account))
+    await database.ingest(records, None)
+    since = NOW - timedelta(hours=24)
+    expected: list[Counter[tuple[str, str]]] = [Counter(), Counter()]
+    for r in records:
+        if since - timedelta(hours=24) <= r.created_at < NOW:
+            expected[r.created_at < since][(r.platform.value, r.kind)] += 1
+    pairs = {(r.platform.value, r.account_id) for r in records}
+    # Every account known (per account), one missing or one id on two platforms (fallback).
+    ambiguous = pairs | {("bluesky", "99")}
+    async with database.unit_of_work() as uow:
+        for known in (pairs, (), set(list(pairs)[1:]), ambiguous):
+            counts = await period_counts(uow, now=NOW, since=since, known=known)
+            assert (dict(counts.current), dict(counts.previous)) == tuple(map(dict, expected))
+        scoped = [("bluesky", BRAND)]
+        mine = await period_counts(uow, now=NOW, since=since, accounts=scoped, known=scoped)
+    alone = [r for r in records if r.account_id == BRAND and since <= r.created_at]
+    assert sum(mine.current.values()) == len(alone) > 0
