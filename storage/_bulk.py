@@ -7,8 +7,8 @@ are stored exactly as the ORM would store them) and handed to the driver in bulk
 * SQLite: multi-row ``INSERT … VALUES`` statements on the aiosqlite connection (see
   :mod:`storage._bulk_sqlite`). New interaction rows are found by id, since SQLite has one
   writer and ids only grow.
-* PostgreSQL: rows whose key is not stored yet are streamed in with ``COPY`` (see
-  :mod:`storage._bulk_copy`); the others go through one
+* PostgreSQL: in large batches, rows whose key is not stored yet are streamed in with
+  ``COPY`` (see :mod:`storage._bulk_copy`); the others, and small batches, go through one
   ``INSERT … SELECT FROM unnest($1::…[], …) ON CONFLICT …`` per chunk.
 
 Large batches are cut in chunks and pipelined: a worker thread converts the next chunk while
@@ -35,6 +35,8 @@ from storage._bulk_sqlite import SqliteInsert, sqlite_insert, write_all
 __all__ = ["CHUNK", "driver_processor", "execute_many", "insert_new"]
 
 CHUNK = 5_000
+COPY_MIN_ROWS = 2_000
+"""Smaller PostgreSQL batches skip the key lookup and ``COPY`` (fewer round trips)."""
 T = TypeVar("T")
 Row = Mapping[str, Any]
 
@@ -155,8 +157,8 @@ async def execute_many(
         items: One execution each.
         to_row: The statement's parameters for one item.
         keys: ``stmt``'s ``ON CONFLICT`` target, if it plainly inserts the row when its key
-            is free: then, on PostgreSQL, rows whose key is not stored yet are copied in and
-            only the others run ``stmt``.
+            is free: then, in large PostgreSQL batches, rows whose key is not stored yet are
+            copied in and only the others run ``stmt``.
     """
     if not items:
         return
@@ -176,7 +178,7 @@ async def execute_many(
         async def run(columns: tuple[list[Any], ...]) -> None:
             await conn.exec_driver_sql(sql, columns)
 
-        if keys is not None:
+        if keys is not None and len(items) >= COPY_MIN_ROWS:
             fresh, known = await split_stored(conn, table, keys, items, _key_getter(to_row, keys))
             if fresh and await copy_rows(conn, table, names, driver_rows(fresh)):
                 items = known
@@ -223,10 +225,11 @@ async def insert_new(
     dialect = conn.dialect
 
     if dialect.name == "postgresql":
-        fresh, _ = await split_stored(conn, table, keys, items, key_of)
-        if not fresh or await copy_rows(conn, table, names, map(to_tuple, fresh)):
-            return fresh
-        # Another transaction stored some of these keys meanwhile: skip them as it does.
+        if len(items) >= COPY_MIN_ROWS:
+            items, _ = await split_stored(conn, table, keys, items, key_of)
+            if not items or await copy_rows(conn, table, names, map(to_tuple, items)):
+                return list(items)
+            # Another transaction stored some of these keys meanwhile: skip them as it does.
         sql = _unnest_sql(
             table,
             dialect,
@@ -242,8 +245,8 @@ async def insert_new(
             result = await conn.exec_driver_sql(sql, _arrays(rows))
             found.extend(tuple(row) for row in result)
 
-        await _pipelined(fresh, build, run_pg)
-        return _with_keys(fresh, key_of, found)
+        await _pipelined(items, build, run_pg)
+        return _with_keys(items, key_of, found)
 
     compiled = _compiled(_sqlite_insert_ignore(table, keys), dialect, names)
     insert = sqlite_insert(compiled, len(names))

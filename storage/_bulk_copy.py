@@ -57,8 +57,18 @@ async def split_stored(
 ) -> tuple[list[T], list[T]]:
     """The items whose key is not in ``table`` yet, and the others (each in item order)."""
     columns = tuple(map(list, zip(*map(key_of, items), strict=True)))
+    # The statement is prepared and cached per connection: a generic plan made while the
+    # table was nearly empty (a seq scan per key) would stay and grow with the table. Plan it
+    # for the batch at hand each time, for this statement only.
+    previous = (
+        await conn.exec_driver_sql(
+            "SELECT current_setting('plan_cache_mode'),"
+            " set_config('plan_cache_mode', 'force_custom_plan', true)"
+        )
+    ).scalar()
     result = await conn.exec_driver_sql(_stored_sql(table, conn.dialect, keys), columns)
     stored = set(result.scalars())
+    await conn.exec_driver_sql("SELECT set_config('plan_cache_mode', $1, true)", (previous,))
     if not stored:
         return list(items), []
     fresh: list[T] = []

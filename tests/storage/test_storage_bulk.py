@@ -53,7 +53,9 @@ async def _count(db: Database, table: type[Any]) -> int:
 
 @pytest.fixture
 def small_statements(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Three rows per multi-row statement and chunks of seven: every path of a small batch."""
+    """Every bulk path with a small batch: COPY on PostgreSQL; on SQLite, three rows per
+    multi-row statement and chunks of seven."""
+    monkeypatch.setattr(storage._bulk, "COPY_MIN_ROWS", 1)
     monkeypatch.setattr(storage._bulk_sqlite, "ROWS_PER_STATEMENT", 3)
     storage._bulk_sqlite.sqlite_insert.cache_clear()
     monkeypatch.setattr(storage._bulk, "CHUNK", 7)
@@ -123,6 +125,7 @@ async def test_keys_stored_meanwhile_fall_back_to_on_conflict(
         copies.append(await real_copy_rows(*args))
         return copies[-1]
 
+    monkeypatch.setattr(storage._bulk, "COPY_MIN_ROWS", 1)
     monkeypatch.setattr(storage._bulk, "split_stored", nothing_stored)
     monkeypatch.setattr(storage._bulk, "copy_rows", spy_copy_rows)
     later = T0 + timedelta(days=1)
@@ -148,3 +151,21 @@ async def test_keys_stored_meanwhile_fall_back_to_on_conflict(
             )
         ).scalar()
     assert followers == 1003  # …and its author got the later sighting
+
+
+async def test_key_lookup_leaves_the_plan_cache_setting_as_it_was(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if database.backend != "postgresql":
+        pytest.skip("plan_cache_mode is PostgreSQL's")
+    monkeypatch.setattr(storage._bulk, "COPY_MIN_ROWS", 1)
+    async with database.unit_of_work() as uow:
+        session = uow._session
+        await session.execute(text("SET LOCAL plan_cache_mode = force_generic_plan"))
+        result = await uow.ingest([record(n) for n in range(12)], cursor("c"))
+        setting = (
+            await session.execute(text("SELECT current_setting('plan_cache_mode')"))
+        ).scalar()
+        await uow.commit()
+    assert result.inserted == 12
+    assert setting == "force_generic_plan"
