@@ -6,6 +6,7 @@ gives a JSON-ready object the CLI prints with ``--json`` and the Discord side ca
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from engagement.triage import (
     RankedThank,
     ThankEntry,
     TriageParams,
+    answer_order,
     build_context,
     creator_candidates,
     explain_answer,
@@ -32,6 +34,7 @@ from engagement.triage import (
     rank_answer,
     rank_thank,
     thank_candidates,
+    thank_order,
     thanked_authors,
     to_engage,
 )
@@ -250,17 +253,31 @@ def thank_section(
     since: datetime,
     params: TriageParams,
 ) -> Section[ThankEntry]:
-    """The to-thank section: the first ``section_cap`` people explained, all counted."""
+    """The to-thank section: the first ``section_cap`` people explained, all counted.
+
+    ``ranked`` may be in any order (:func:`~engagement.triage.rank_thank` with
+    ``ordered=False``): the first are picked by :func:`~engagement.triage.thank_order`.
+    """
     when = period_phrase(now - since)
-    shown = tuple(explain_thank(r, ctx, params, when) for r in ranked[: params.section_cap])
-    return Section(shown, len(ranked))
+    first = heapq.nsmallest(params.section_cap, ranked, key=thank_order)
+    return Section(tuple(explain_thank(r, ctx, params, when) for r in first), len(ranked))
 
 
-def answers_shown(answer: Sequence[RankedAnswer], params: TriageParams) -> list[RankedAnswer]:
-    """The ranked comments a digest explains: the first ``section_cap``, then the breaches."""
+def answers_shown(
+    answer: Sequence[RankedAnswer], params: TriageParams
+) -> tuple[list[RankedAnswer], list[RankedAnswer]]:
+    """The ranked comments a digest explains: the first ``section_cap``, and the first breaches.
+
+    ``answer`` may be in any order (:func:`~engagement.triage.rank_answer` with
+    ``ordered=False``): the first are picked by :func:`~engagement.triage.answer_order`.
+    """
     breach_label = f">{params.sla_breach_hours:g}h"
     cap = params.section_cap
-    return [*answer[:cap], *[e for e in answer if e.sla == breach_label][:cap]]
+    breaches = (e for e in answer if e.sla == breach_label)
+    return (
+        heapq.nsmallest(cap, answer, key=answer_order),
+        heapq.nsmallest(cap, breaches, key=answer_order),
+    )
 
 
 def build_digest(
@@ -299,9 +316,10 @@ def build_digest(
         counts = PeriodCounts(
             _count(items, since, now), _count(items, since - (now - since), since)
         )
-    thank = rank_thank(thank_candidates(items, ctx, since, now), ctx, params, now, thanked)
+    candidates = thank_candidates(items, ctx, since, now)
+    thank = rank_thank(candidates, ctx, params, now, thanked, ordered=False)
     return assemble_digest(
-        answer=rank_answer(items, state, ctx, params, now),
+        answer=rank_answer(items, state, ctx, params, now, ordered=False),
         thank=thank_section(thank, ctx, now=now, since=since, params=params),
         creators=to_engage(creator_candidates(items, state, ctx, params, now), ctx, params, now),
         counts=counts,
@@ -327,7 +345,8 @@ def assemble_digest(
 ) -> Digest:
     """Cap the ranked sections and add the headline figures (the last step of a digest).
 
-    Only the comments shown (the first ``section_cap``, and as many breaches) are explained.
+    ``answer`` may be in any order; only the comments shown (the first ``section_cap``, and
+    as many breaches) are explained.
     """
     breach_label = f">{params.sla_breach_hours:g}h"
     figures = Figures(
@@ -341,13 +360,13 @@ def assemble_digest(
         sla_flagged=sum(1 for e in answer if e.sla is not None),
         breaches=sum(1 for e in answer if e.sla == breach_label),
     )
+    first, breaches = answers_shown(answer, params)
     cap = params.section_cap
-    breaches = [e for e in answer if e.sla == breach_label][:cap]  # as answers_shown
     return Digest(
         since=since,
         until=now,
         accounts=tuple(sorted(brand_accounts)),
-        answer=Section(tuple(explain_answer(e, ctx, params) for e in answer[:cap]), len(answer)),
+        answer=Section(tuple(explain_answer(e, ctx, params) for e in first), len(answer)),
         thank=thank,
         creators=Section(tuple(creators[:cap]), len(creators)),
         figures=figures,

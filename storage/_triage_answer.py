@@ -106,9 +106,11 @@ async def with_whole_items(
     session: AsyncSession, sqlite: bool, ranked: list[RankedAnswer], params: TriageParams
 ) -> list[RankedAnswer]:
     """The ranking with the entries a digest shows read whole (the others stay light)."""
-    keys = sorted({r.item.key for r in answers_shown(ranked, params)})
+    first, breaches = answers_shown(ranked, params)
+    shown = {id(r) for r in (*first, *breaches)}
+    keys = sorted({r.item.key for r in (*first, *breaches)})
     whole: dict[tuple[str, str], Item] = {}
     for start in range(0, len(keys), _CHUNK):
         chunk = keys_in(_I.c.platform, _I.c.external_id, keys[start : start + _CHUNK])
         whole.update((i.key, i) for i in await _items(session, _item_select(sqlite).where(chunk)))
-    return [r._replace(item=whole[r.item.key]) if r.item.key in whole else r for r in ranked]
+    return [r._replace(item=whole[r.item.key]) if id(r) in shown else r for r in ranked]

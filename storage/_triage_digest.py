@@ -177,7 +177,10 @@ async def _build(
     )  # fmt: skip
     return assemble_digest(
         answer=await with_whole_items(
-            session, sqlite, rank_answer(answer_items, state, ctx, params, now), params
+            session,
+            sqlite,
+            rank_answer(answer_items, state, ctx, params, now, ordered=False),
+            params,
         ),
         thank=thank,
         creators=to_engage(

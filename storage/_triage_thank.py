@@ -142,7 +142,11 @@ async def load_thank(
         else:
             candidates.append(ThankCandidate(_stand_in(*key, profile, now), counts, ()))
     section = thank_section(
-        rank_thank(candidates, ctx, params, now, thanked), ctx, now=now, since=since, params=params
+        rank_thank(candidates, ctx, params, now, thanked, ordered=False),
+        ctx,
+        now=now,
+        since=since,
+        params=params,
     )
     later = [k for k in ((e.platform, e.author_id) for e in section.entries) if k not in real]
     real.update(await _newest(session, sqlite, period, later, accounts))

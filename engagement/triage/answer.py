@@ -28,6 +28,7 @@ from engagement.triage._params import TriageParams
 __all__ = [
     "AnswerEntry",
     "RankedAnswer",
+    "answer_order",
     "explain_answer",
     "format_wait",
     "is_open",
@@ -79,7 +80,10 @@ def format_wait(waiting: timedelta) -> str:
 
 def sla_flag(question: bool, waiting: timedelta, params: TriageParams) -> str | None:
     """The service-level flag raised by an item that has waited ``waiting``."""
-    hours = waiting.total_seconds() / 3600
+    return _sla(question, waiting.total_seconds() / 3600, params)
+
+
+def _sla(question: bool, hours: float, params: TriageParams) -> str | None:
     if hours >= params.sla_breach_hours:
         return _flags(params.sla_breach_hours)
     if hours >= params.sla_any_hours:
@@ -147,18 +151,27 @@ class RankedAnswer(NamedTuple):
     sla: str | None
 
 
+def answer_order(ranked: RankedAnswer) -> tuple[float, datetime]:
+    """The sort key of ranked comments: most urgent first, then the oldest."""
+    return (-ranked.score, ranked.item.created_at)
+
+
 def rank_answer(
     items: Sequence[Item],
     state: HandledState,
     ctx: Context,
     params: TriageParams,
     now: datetime,
+    *,
+    ordered: bool = True,
 ) -> list[RankedAnswer]:
     """Every open comment that deserves a reply, most urgent first, without reasons yet.
 
     Handled (answered, done, dismissed, thanked), snoozed, brand-authored and spam items
     drop out, as do kinds without text and kinds not known yet. :func:`explain_answer`
-    writes the reasons of the few entries shown.
+    writes the reasons of the few entries shown. With ``ordered=False`` the list is left
+    in no particular order (for a caller that only picks the first few, by
+    :func:`answer_order`).
     """
     weights = {
         "complaint": params.w_complaint,
@@ -167,19 +180,21 @@ def rank_answer(
         "comment": params.w_other,
     }
     breach = f">{params.sla_breach_hours:g}h"
+    brand, threshold, zero = ctx.brand_authors, params.spam_threshold, timedelta(0)
     ranked: list[RankedAnswer] = []
     for item in items:
         if item.kind not in _ANSWER_KINDS or not item.text.strip():
             continue
-        if (item.platform, item.author_id) in ctx.brand_authors:
+        if (item.platform, item.author_id) in brand:
             continue
         what, needs, negative = _what(item)
         if not needs or not is_open(item, state, ctx, now):
             continue
-        if spam_of(item, ctx, now).score >= params.spam_threshold:
+        if spam_of(item, ctx, now).score >= threshold:
             continue
-        waiting = max(now - item.created_at, timedelta(0))
-        sla = sla_flag(what == "question", waiting, params)
+        waiting = max(now - item.created_at, zero)
+        hours = waiting.total_seconds() / 3600
+        sla = _sla(what == "question", hours, params)
         score = weights[what]
         if negative:
             score += params.w_negative
@@ -190,11 +205,12 @@ def rank_answer(
         if item.verified:
             score += params.w_verified
         score += params.w_relationship * relationship_bonus(item, ctx, params)
-        score += params.w_waiting * math.log2(1 + waiting.total_seconds() / 3600)
+        score += params.w_waiting * math.log2(1 + hours)
         if sla is not None:
             score += params.w_breach if sla == breach else params.w_sla
         ranked.append(RankedAnswer(item, round(score, 3), what, negative, waiting, sla))
-    ranked.sort(key=lambda r: (-r.score, r.item.created_at))
+    if ordered:
+        ranked.sort(key=answer_order)
     return ranked
 
 

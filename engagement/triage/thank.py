@@ -31,6 +31,7 @@ __all__ = [
     "rank_thank",
     "thank_candidates",
     "thank_kind",
+    "thank_order",
     "thank_points",
     "thanked_authors",
     "to_thank",
@@ -181,12 +182,19 @@ class RankedThank(NamedTuple):
     score: float
 
 
+def thank_order(ranked: RankedThank) -> tuple[float, str]:
+    """The sort key of ranked people: most thank-worthy first, then by handle."""
+    return (-ranked.score, ranked.candidate.latest.handle)
+
+
 def rank_thank(
     candidates: Sequence[ThankCandidate],
     ctx: Context,
     params: TriageParams,
     now: datetime,
     thanked: Collection[tuple[str, str]] = (),
+    *,
+    ordered: bool = True,
 ) -> list[RankedThank]:
     """People to thank, best first, without their entries written yet.
 
@@ -196,6 +204,8 @@ def rank_thank(
         params: Triage parameters.
         now: End of the period (UTC).
         thanked: People already thanked in the period (:func:`thanked_authors`): skipped.
+        ordered: ``False`` leaves the list in no particular order (for a caller that only
+            picks the first few, by :func:`thank_order`).
     """
     ranked: list[RankedThank] = []
     for cand in candidates:
@@ -211,7 +221,8 @@ def rank_thank(
         score = points + 0.5 * math.log10((newest.followers or 0) + 1)
         bonus = relationship_bonus(newest, ctx, params)
         ranked.append(RankedThank(cand, round(score + bonus, 3)))
-    ranked.sort(key=lambda r: (-r.score, r.candidate.latest.handle))
+    if ordered:
+        ranked.sort(key=thank_order)
     return ranked
 
 
