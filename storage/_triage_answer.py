@@ -7,16 +7,17 @@ text, its author's profile); the few the digest shows are then read whole.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from engagement.digest import answers_shown
 from engagement.signals import TextSignals
 from engagement.triage import Item, RankedAnswer, TriageParams
+from storage._triage_people import profile_columns
 from storage._triage_queries import (
     _A,
     _I,
@@ -35,33 +36,54 @@ __all__ = ["load_answer_items", "with_whole_items"]
 
 _TEXT_KINDS = ("mention", "reply", "quote")
 _CHUNK = 400
+_Key = tuple[str, str]
 
 
-def _light(r: Sequence[Any]) -> Item:
+def _light(r: Sequence[Any], profile: Sequence[Any]) -> Item:
     """An item with what ranking reads; handle, names, links and probabilities left empty."""
     signals = None
-    if r[14] is not None:
-        cues = tuple(r[20].split("|")) if r[20] else ()
+    if r[6] is not None:
+        cues = tuple(r[12].split("|")) if r[12] else ()
         signals = TextSignals(
-            "", bool(r[15]), bool(r[16]), bool(r[17]), int(r[18]), 0.0, 0.0, 0.0, 0.0,
-            bool(r[19]), cues,
+            "", bool(r[7]), bool(r[8]), bool(r[9]), int(r[10]), 0.0, 0.0, 0.0, 0.0,
+            bool(r[11]), cues,
         )  # fmt: skip
-    created = _parse(r[13])
+    created = _parse(r[5])
     assert created is not None  # NOT NULL column
     return Item(
-        r[0], r[1], r[2], "", r[3], "", "", r[4], r[5], r[6], _parse(r[7]), bool(r[8]),
-        r[9] or "", bool(r[10]), None, _parse(r[11]), r[12] or "", created, None, None, None,
-        signals,
+        r[0], r[1], r[2], "", r[3], "", "", profile[1], profile[2], profile[3],
+        _parse(profile[4]), bool(profile[5]), profile[6] or "", bool(profile[7]), None,
+        _parse(profile[9]), r[4] or "", created, None, None, None, signals,
     )  # fmt: skip
 
 
+async def _profiles(
+    session: AsyncSession, sqlite: bool, keys: Sequence[_Key]
+) -> dict[_Key, Sequence[Any]]:
+    out: dict[_Key, Sequence[Any]] = {}
+    for start in range(0, len(keys), _CHUNK):
+        rows = await session.execute(
+            select(_A.c.platform, _A.c.platform_id, *profile_columns(sqlite)).where(
+                keys_in(_A.c.platform, _A.c.platform_id, keys[start : start + _CHUNK])
+            )
+        )
+        out.update({(r[0], r[1]): r[2:] for r in rows.all()})
+    return out
+
+
 async def load_answer_items(
-    session: AsyncSession, sqlite: bool, history: datetime, accounts: Collection[tuple[str, str]]
+    session: AsyncSession,
+    sqlite: bool,
+    history: datetime,
+    accounts: Collection[_Key],
+    known: Mapping[_Key, tuple[Any, Sequence[Any]]],
 ) -> list[Item]:
     """Comments of the window that may need an answer, as light items (never the brand's own).
 
-    Rank them with :func:`~engagement.triage.rank_answer`, then give the ranking to
-    :func:`with_whole_items` before the digest explains its entries.
+    Authors' profiles are taken from ``known`` (:attr:`storage._triage_people.People.thanks`,
+    read already) and only the others are read. Rank the items with
+    :func:`~engagement.triage.rank_answer`, then give the ranking to :func:`with_whole_items`
+    before the digest explains its entries.
     """
     s = SIGNALS.c
     flagged = or_(s.interaction_id.is_(None), s.needs_reply, s.question, s.request, s.complaint)
@@ -71,14 +93,6 @@ async def load_answer_items(
             _I.c.external_id,
             _I.c.kind,
             _I.c.author_id,
-            _A.c.followers_count,
-            _A.c.follows_count,
-            _A.c.posts_count,
-            _dt(_A.c.account_created_at, sqlite),
-            _A.c.avatar_url.is_not(None),
-            _A.c.description,
-            _A.c.verified,
-            _dt(_A.c.first_seen_at, sqlite),
             func.substr(_I.c.text, 1, _MAX_TEXT),
             _dt(_I.c.created_at, sqlite),
             s.interaction_id,
@@ -89,7 +103,6 @@ async def load_answer_items(
             s.needs_reply,
             s.spam_cues,
         )
-        .join(_A, and_(_A.c.platform == _I.c.platform, _A.c.platform_id == _I.c.author_id))
         .outerjoin(SIGNALS, s.interaction_id == _I.c.id)
         .where(
             scan_created_at(sqlite) >= history,
@@ -98,8 +111,12 @@ async def load_answer_items(
             flagged,
         )
     )
-    rows = await session.execute(scoped(stmt, accounts))
-    return [_light(r) for r in rows.all()]
+    rows = (await session.execute(scoped(stmt, accounts))).all()
+    profiles = {key: value[1] for key in {(r[0], r[3]) for r in rows} if (value := known.get(key))}
+    missing = sorted({(r[0], r[3]) for r in rows} - profiles.keys())
+    profiles.update(await _profiles(session, sqlite, missing))
+    # an interaction's author always has a profile row (a foreign key): none is left out
+    return [_light(r, profiles[(r[0], r[3])]) for r in rows if (r[0], r[3]) in profiles]
 
 
 async def with_whole_items(

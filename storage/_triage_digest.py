@@ -169,7 +169,7 @@ async def _build(
     )
     ctx = await load_context(session, sqlite, history, accounts, people.engagement)
     state = handled_state(await load_actions(uow, since=history), now)
-    answer_items = await load_answer_items(session, sqlite, history, accounts)
+    answer_items = await load_answer_items(session, sqlite, history, accounts, people.thanks)
     creator_items = await _creator_items(session, sqlite, history, now, params, accounts)
     thank = await load_thank(
         session, sqlite, ctx, people.thanks,
