@@ -20,6 +20,7 @@ from engagement.classifiers._types import TextScores
 __all__ = ["LinearClassifier", "default_classifier"]
 
 _MAX_CACHE = 50_000
+COMPLAINT_OUTPUTS = ("complaint", "complaint_if_support", "support_nb", "support")
 
 
 class LinearClassifier:
@@ -32,15 +33,16 @@ class LinearClassifier:
 
     Args:
         sentiment: The 3-class sentiment model (its lexicon feeds the dense features).
-        complaint: A model with ``complaint``, ``complaint_if_support`` and ``support``
-            sigmoid outputs; P(complaint) is the geometric mean of the direct head and
-            P(support)·P(complaint | support).
+        complaint: A model with ``complaint``, ``complaint_if_support``, ``support_nb`` and
+            ``support`` sigmoid outputs; P(complaint) is the geometric mean of the direct
+            head and P(support)·P(complaint | support), with the support head trained for that
+            product (``support_nb``); ``support`` is the one the needs-reply rule reads.
     """
 
     def __init__(self, sentiment: LinearModel, complaint: LinearModel) -> None:
         if sentiment.outputs != ("negative", "neutral", "positive"):
             raise ValueError(f"sentiment model outputs {sentiment.outputs}")
-        if complaint.outputs != ("complaint", "complaint_if_support", "support"):
+        if complaint.outputs != COMPLAINT_OUTPUTS:
             raise ValueError(f"complaint model outputs {complaint.outputs}")
         self.sentiment = sentiment
         self.complaint = complaint
@@ -75,8 +77,8 @@ class LinearClassifier:
         sentiment, complaint = self._bundle.probabilities(
             lines, (np.asarray(polarity, dtype=np.float64).reshape(len(texts), 3), None)
         )
-        direct, conditional, support = complaint.T
-        combined = np.sqrt(direct * conditional * support)
+        direct, conditional, support_nb, support = complaint.T
+        combined = np.sqrt(direct * conditional * support_nb)
         c_threshold, s_threshold = self._complaint_threshold, self._support_threshold
         return [
             TextScores(

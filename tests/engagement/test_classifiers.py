@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from importlib import resources
 
 import numpy as np
 import pytest
@@ -66,10 +67,10 @@ def test_bundle_equals_each_model_alone() -> None:
     got = c.classify([text])[0]
     feats, toks = analyze(strip_leading_mentions(text))
     sentiment = c.sentiment.probabilities(feats, lexicon_scores(toks, c.sentiment.lexicon))
-    direct, conditional, support = c.complaint.probabilities(feats)
+    direct, conditional, support_nb, support = c.complaint.probabilities(feats)
     assert got.sentiment == pytest.approx(tuple(sentiment))
     assert got.support == pytest.approx(support)
-    assert got.complaint == pytest.approx(math.sqrt(direct * conditional * support))
+    assert got.complaint == pytest.approx(math.sqrt(direct * conditional * support_nb))
 
 
 def test_hashed_features_are_the_string_features() -> None:
@@ -110,20 +111,29 @@ def test_batches_equal_the_reference_model_per_text() -> None:
     for text, got in zip(texts, batch, strict=True):
         feats, toks = analyze(strip_leading_mentions(text))
         sentiment = c.sentiment.probabilities(feats, lexicon_scores(toks, c.sentiment.lexicon))
-        direct, conditional, support = c.complaint.probabilities(feats)
+        direct, conditional, support_nb, support = c.complaint.probabilities(feats)
         assert got.sentiment == pytest.approx(tuple(sentiment), abs=1e-9)
         assert got.support == pytest.approx(support, abs=1e-9)
-        assert got.complaint == pytest.approx(math.sqrt(direct * conditional * support), abs=1e-9)
+        assert got.complaint == pytest.approx(
+            math.sqrt(direct * conditional * support_nb), abs=1e-9
+        )
     c.clear_cache()
     assert [c.classify([t])[0] for t in texts[:20]] == batch[:20]
 
 
 def test_model_files_are_small_and_documented() -> None:
+    models = resources.files("engagement.classifiers.models")
+    total = 0
     for name in ("sentiment.json.gz", "complaint.json.gz", "language.json.gz"):
         data = load_packaged(name)
         assert data["format"] == 2
         assert "meta" in data
+        total += len(models.joinpath(name).read_bytes())
+    assert total < 4_000_000
     assert load_packaged("sentiment.json.gz")["meta"]["val"]["french"]["n"] == 324
+    complaint = load_packaged("complaint.json.gz")
+    assert "nested" in complaint["meta"]["protocol"]
+    assert complaint["thresholds"] == complaint["meta"]["thresholds"]
 
 
 def test_bad_model_files_are_refused() -> None:

@@ -126,10 +126,10 @@ def test_repeated_text_from_a_fresh_blank_account_is_spam_not_from_a_customer() 
 
 
 def test_service_levels_and_breaches() -> None:
-    q1 = record(
-        author("a"), text="Any idea when the outage will be fixed?", ago=timedelta(minutes=30)
-    )
-    q2 = record(author("b"), text="Any idea when the outage will be fixed?", ago=timedelta(hours=2))
+    # A plain question (an outage report reads as a complaint, whose service level differs).
+    question = "Any idea when the Android app will be available?"
+    q1 = record(author("a"), text=question, ago=timedelta(minutes=30))
+    q2 = record(author("b"), text=question, ago=timedelta(hours=2))
     c = record(author("c"), text="Still not received my refund, this is unacceptable",
                ago=timedelta(hours=80))  # fmt: skip
     digest = _digest([q1, q2, c])
