@@ -38,6 +38,7 @@ from engagement.triage import (
 from storage._dialect import dialect_name
 from storage._triage_answer import load_answer_items, with_whole_items
 from storage._triage_context import load_context
+from storage._triage_counts import period_counts
 from storage._triage_people import load_people
 from storage._triage_queries import (
     _A,
@@ -47,7 +48,6 @@ from storage._triage_queries import (
     _session,
     keys_in,
     load_actions,
-    period_counts,
     scan_created_at,
     scoped,
     score_pending,

@@ -27,8 +27,9 @@ from engagement.models import (
 )
 from engagement.triage import TriageParams
 from storage import Database
+from storage._triage_counts import period_counts
 from storage._triage_digest import load_digest
-from storage._triage_queries import load_actions, load_items, period_counts, score_pending
+from storage._triage_queries import load_actions, load_items, score_pending
 from tests.engagement._factory import BRAND, NOW, action, author, record
 
 BRAND_2 = "did:plc:brand2"
