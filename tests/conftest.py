@@ -111,3 +111,15 @@ async def database(empty_database: Database) -> Database:
     """A migrated database (Alembic head), on SQLite and on PostgreSQL."""
     await empty_database.upgrade()
     return empty_database
+
+
+@pytest.fixture
+async def pg_database(postgres_url: str) -> AsyncIterator[Database]:
+    """A migrated PostgreSQL database (own schema), for PostgreSQL-only paths."""
+    async with fresh_schema(postgres_url) as schema:
+        db = Database(postgres_url, schema=schema)
+        try:
+            await db.upgrade()
+            yield db
+        finally:
+            await db.dispose()

@@ -104,10 +104,9 @@ async def test_refused_row_in_a_multi_row_statement_writes_nothing(database: Dat
 
 
 async def test_keys_stored_meanwhile_fall_back_to_on_conflict(
-    database: Database, monkeypatch: pytest.MonkeyPatch
+    pg_database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if database.backend != "postgresql":
-        pytest.skip("COPY is PostgreSQL's path")
+    database = pg_database  # COPY is PostgreSQL's path
     first = [record(n, who=author(n)) for n in range(5)]
     await database.ingest(first, cursor("a"))
 
@@ -154,10 +153,9 @@ async def test_keys_stored_meanwhile_fall_back_to_on_conflict(
 
 
 async def test_key_lookup_leaves_the_plan_cache_setting_as_it_was(
-    database: Database, monkeypatch: pytest.MonkeyPatch
+    pg_database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if database.backend != "postgresql":
-        pytest.skip("plan_cache_mode is PostgreSQL's")
+    database = pg_database  # plan_cache_mode is PostgreSQL's
     monkeypatch.setattr(storage._bulk, "COPY_MIN_ROWS", 1)
     async with database.unit_of_work() as uow:
         session = uow._session
