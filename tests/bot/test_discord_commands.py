@@ -12,11 +12,11 @@ from typing import Any
 
 import aiohttp
 import pytest
-from _discord_env import ALERTS_CHANNEL_ID, DIGEST_CHANNEL_ID, settings_for
+from _discord_env import ALERTS_CHANNEL_ID, DIGEST_CHANNEL_ID
 from _discord_harness import DiscordHarness, Member
+from _discord_launch import launch_day_harness
 
-from bot.discord_app import ForwardingAlerts, TeamInbox, post_digest_via_webhook
-from bot.discord_app._runtime import open_runtime
+from bot.discord_app import TeamInbox, post_digest_via_webhook
 from bot.discord_app._webhook_mode import webhook_digest_once
 from cogs.alerts import AlertsCog
 from cogs.digest import DigestCog
@@ -24,7 +24,6 @@ from cogs.inbox import InboxCog
 from cogs.ports import DigestPage
 from cogs.render import summary_embed
 from engagement.models import ActionKind, ActionRecord, ActionStatus, Platform
-from sandbox import ManualClock, SandboxServer
 
 START = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
 ALICE = Member(900000000000000001, "Alice", brand=True)
@@ -34,23 +33,10 @@ MALLORY = Member(900000000000000003, "Mallory", brand=False)
 
 @pytest.fixture
 async def h(tmp_path: Path) -> AsyncIterator[DiscordHarness]:
-    clock = ManualClock(START)
-    async with SandboxServer(scenario="launch-day", seed=7, clock=clock) as sb:
-        clock.advance(timedelta(hours=3))
-        settings = settings_for(sb, tmp_path)
-        alerts = ForwardingAlerts()
-        harness = DiscordHarness(
-            sb, lambda: open_runtime(settings, alerts, clock=clock.now), clock.now
-        )
-        async with harness:
-            runtime = harness.bot.runtime
-            assert runtime is not None
-            assert len(runtime.pollers) == 2
-            # The bot started the pollers in cog_load: let each finish a cycle, then stop and
-            # await them (the X poller sweeps further pages at once) and flush their alerts,
-            # so nothing changes under the test.
-            await harness.quiesce()
-            yield harness
+    async with launch_day_harness(tmp_path, START) as harness:
+        assert harness.bot.runtime is not None
+        assert len(harness.bot.runtime.pollers) == 2
+        yield harness
 
 
 def _service(h: DiscordHarness) -> TeamInbox:

@@ -10,16 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _discord_env import DIGEST_CHANNEL_ID, GUILD_ID, ROLE_ID, settings_for
+from _discord_env import DIGEST_CHANNEL_ID, GUILD_ID, ROLE_ID
 from _discord_harness import DiscordHarness, Member, _role, snowflake
+from _discord_launch import launch_day_harness, service_of
 
-from bot.discord_app import ForwardingAlerts, TeamInbox
-from bot.discord_app._runtime import open_runtime
 from cogs import _ids
 from cogs.ports import InboxQuery
 from engagement.models import Platform
 from engagement.ports import Actor
-from sandbox import ManualClock, SandboxServer
 
 START = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
 ALICE = Member(900000000000000001, "Alice", brand=True)
@@ -34,23 +32,8 @@ REFUSED = "You need the **Community** role"
 
 @pytest.fixture
 async def h(tmp_path: Path) -> AsyncIterator[DiscordHarness]:
-    clock = ManualClock(START)
-    async with SandboxServer(scenario="launch-day", seed=7, clock=clock) as sb:
-        clock.advance(timedelta(hours=3))
-        settings = settings_for(sb, tmp_path)
-        alerts = ForwardingAlerts()
-        harness = DiscordHarness(
-            sb, lambda: open_runtime(settings, alerts, clock=clock.now), clock.now
-        )
-        async with harness:
-            await harness.quiesce()
-            yield harness
-
-
-def service_of(h: DiscordHarness) -> TeamInbox:
-    assert h.bot.runtime is not None
-    assert isinstance(h.bot.runtime.service, TeamInbox)
-    return h.bot.runtime.service
+    async with launch_day_harness(tmp_path, START) as harness:
+        yield harness
 
 
 async def last_response(h: DiscordHarness) -> dict[str, Any]:

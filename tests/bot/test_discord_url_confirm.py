@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from _discord_env import settings_for
 from _discord_harness import DiscordHarness, Member
+from _discord_launch import launch_day_harness, service_of
 
-from bot.discord_app import ForwardingAlerts, TeamInbox
-from bot.discord_app._runtime import open_runtime
 from bot.publishing import PlatformPublisher
 from cogs import _ids
 from cogs.confirm import ConfirmReplyView
@@ -25,7 +23,6 @@ from cogs.digest import DigestCog
 from cogs.ports import InboxQuery
 from engagement.models import ActionKind, ActionStatus, Platform
 from engagement.ports import Actor, WriteRefusedError
-from sandbox import ManualClock, SandboxServer
 
 START = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
 ALICE = Member(900000000000000001, "Alice", brand=True)
@@ -37,23 +34,8 @@ TWEETS = "POST /2/tweets"
 
 @pytest.fixture
 async def h(tmp_path: Path) -> AsyncIterator[DiscordHarness]:
-    clock = ManualClock(START)
-    async with SandboxServer(scenario="launch-day", seed=7, clock=clock) as sb:
-        clock.advance(timedelta(hours=3))
-        settings = settings_for(sb, tmp_path)
-        alerts = ForwardingAlerts()
-        harness = DiscordHarness(
-            sb, lambda: open_runtime(settings, alerts, clock=clock.now), clock.now
-        )
-        async with harness:
-            await harness.quiesce()
-            yield harness
-
-
-def service_of(h: DiscordHarness) -> TeamInbox:
-    assert h.bot.runtime is not None
-    assert isinstance(h.bot.runtime.service, TeamInbox)
-    return h.bot.runtime.service
+    async with launch_day_harness(tmp_path, START) as harness:
+        yield harness
 
 
 async def digest_card(
