@@ -106,11 +106,7 @@ class ItemsCog(commands.Cog, name=ITEMS_COG):
         A reply that costs more (a link on X) is not posted: the member is asked to confirm
         (:func:`cogs.confirm.ask_to_confirm`).
         """
-        on_card = interaction.message is not None
-        if on_card:
-            await interaction.response.defer()
-        else:
-            await interaction.response.defer(ephemeral=True, thinking=True)
+        on_card = await _defer(interaction)
         outcome = await self.service.reply(key, text, actor_of(interaction), self.clock())
         if outcome.confirm is not None:
             await ask_to_confirm(self, interaction, key, text, outcome.confirm, on_card=on_card)
@@ -150,11 +146,7 @@ class ItemsCog(commands.Cog, name=ITEMS_COG):
     async def _state_action(
         self, interaction: discord.Interaction[Any], action: str, key: ItemKey
     ) -> None:
-        on_card = interaction.message is not None
-        if on_card:
-            await interaction.response.defer()
-        else:
-            await interaction.response.defer(ephemeral=True, thinking=True)
+        on_card = await _defer(interaction)
         actor, now = actor_of(interaction), self.clock()
         if action == "claim":
             outcome = await self.service.claim(key, actor, now)
@@ -256,3 +248,17 @@ def drafts_embed(
         )
     embed.set_footer(text=footer)
     return embed
+
+
+async def _defer(interaction: discord.Interaction[Any]) -> bool:
+    """Acknowledge in time: an update of the card pressed, else a private "thinking…".
+
+    Returns:
+        Whether the interaction came from a card (a message with the item's buttons).
+    """
+    on_card = interaction.message is not None
+    if on_card:
+        await interaction.response.defer()
+    else:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+    return on_card
