@@ -20,6 +20,7 @@ from _discord_env import ALERTS_CHANNEL_ID, DIGEST_CHANNEL_ID, GUILD_ID, ROLE_ID
 from discord.http import Route
 
 from bot.discord_app import EngageBot, Runtime
+from cogs import _ids as custom_ids
 from sandbox import SandboxServer
 from sandbox import _credentials as creds
 
@@ -35,6 +36,16 @@ _DISPATCH_TASKS = (
     "discord-ui-view-dispatch",
     "discord-ui-modal-dispatch",
 )
+
+
+def card_button(message: dict[str, Any], action: str) -> str:
+    """The ``custom_id`` of the ``action`` button on a recorded card message."""
+    for row in message["components"]:
+        for component in row["components"]:
+            parsed = custom_ids.parse(component["custom_id"])
+            if parsed and parsed[0] == action:
+                return str(component["custom_id"])
+    raise AssertionError(f"no {action} button")
 
 
 def snowflake() -> str:

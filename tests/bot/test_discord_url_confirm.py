@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _discord_harness import DiscordHarness, Member
+from _discord_harness import DiscordHarness, Member, card_button
 from _discord_launch import launch_day_harness, service_of
 
 from bot.publishing import PlatformPublisher
@@ -59,15 +59,6 @@ async def digest_card(
     raise AssertionError(f"no {platform.value} {kind} card")
 
 
-def item_button(message: dict[str, Any], action: str) -> str:
-    for row in message["components"]:
-        for component in row["components"]:
-            parsed = _ids.parse(component["custom_id"])
-            if parsed and parsed[0] == action:
-                return str(component["custom_id"])
-    raise AssertionError(f"no {action} button")
-
-
 def labelled(message: dict[str, Any], label: str) -> dict[str, Any]:
     for row in message["components"]:
         for component in row["components"]:
@@ -80,7 +71,7 @@ async def reply_with_modal(
     h: DiscordHarness, member: Member, card: dict[str, Any], text: str
 ) -> None:
     before = len((await h.state())["discord"]["interaction_responses"])
-    await h.press(member, card, item_button(card, "reply"))
+    await h.press(member, card, card_button(card, "reply"))
     modal = (await h.state())["discord"]["interaction_responses"][before]
     assert modal["type"] == 9, modal
     await h.submit_modal(member, modal["data"], {"*": text}, card)

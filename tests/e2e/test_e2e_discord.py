@@ -14,6 +14,7 @@ import aiohttp
 import pytest
 from _discord_env import DIGEST_CHANNEL_ID, settings_for
 from _discord_harness import DiscordHarness, Member
+from _discord_harness import card_button as button
 
 from bot.discord_app import ForwardingAlerts, TeamInbox
 from bot.discord_app._runtime import open_runtime
@@ -84,15 +85,6 @@ def card_for(
         ):
             return message, footer.split(" · ", 2)[2]
     raise AssertionError(f"no {platform.value} {kind} card")
-
-
-def button(message: dict[str, Any], action: str) -> str:
-    for row in message["components"]:
-        for component in row["components"]:
-            parsed = _ids.parse(component["custom_id"])
-            if parsed and parsed[0] == action:
-                return str(component["custom_id"])
-    raise AssertionError(f"no {action} button")
 
 
 def check_limits(message: dict[str, Any]) -> None:
