@@ -126,7 +126,7 @@ def _merge_authors(records: Sequence[InteractionRecord]) -> list[dict[str, Any]]
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while a batch is converted.
 
     Converting a large batch allocates hundreds of thousands of short-lived containers (no
@@ -192,7 +192,7 @@ async def ingest(
     Returns:
         How many records were new and which.
     """
-    with _gc_paused():
+    with gc_paused():
         return await _ingest(session, records, cursor)
 
 

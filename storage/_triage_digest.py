@@ -16,9 +16,7 @@ The engine's pure functions then rank, explain and cap, exactly as on in-memory 
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Collection, Iterator
-from contextlib import contextmanager
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -36,6 +34,7 @@ from engagement.triage import (
     to_engage,
 )
 from storage._dialect import dialect_name
+from storage._ingest import gc_paused
 from storage._triage_answer import load_answer_items, with_whole_items
 from storage._triage_context import load_context
 from storage._triage_counts import period_counts
@@ -104,23 +103,6 @@ def _known(
     return ctx.brand_authors if since - (now - since) >= ctx.history_start else ()
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a digest is built.
-
-    A digest over 100,000 interactions makes some 100,000 small tuples that live until it
-    is done and form no reference cycles; the collector would walk all of them (and every
-    other object of the process) several times for nothing. It runs again afterwards.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 async def load_digest(
     uow: UnitOfWork,
     *,
@@ -149,7 +131,7 @@ async def load_digest(
     params = params or TriageParams()
     if classifier is not None:
         await score_pending(uow, classifier)
-    with _collector_paused():  # until the digest's intermediate rows are freed, too
+    with gc_paused():  # until the digest's intermediate rows are freed, too
         return await _build(uow, now=now, since=since, params=params, accounts=accounts)
 
 

@@ -56,11 +56,14 @@ class LinearClassifier:
         """Score each text; empty or odd texts get the models' prior (bias-only) scores."""
         cache_ = self._cache
         missing = list(dict.fromkeys(t for t in texts if t not in cache_))
-        if missing:
-            if len(cache_) + len(missing) > _MAX_CACHE:
-                cache_.clear()
-            cache_.update(zip(missing, self._score(missing), strict=True))
-        return [cache_[t] for t in texts]
+        if not missing:
+            return [cache_[t] for t in texts]
+        scored = dict(zip(missing, self._score(missing), strict=True))
+        if len(cache_) + len(scored) > _MAX_CACHE:
+            cache_.clear()
+        keep = missing[-_MAX_CACHE:]  # never more than the cap, even from one large call
+        cache_.update((t, scored[t]) for t in keep)
+        return [scored[t] if t in scored else cache_[t] for t in texts]
 
     def clear_cache(self) -> None:
         """Forget cached results (benchmarks measure cold scoring)."""
