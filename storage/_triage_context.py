@@ -18,7 +18,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from engagement.triage import Context
-from storage._triage_queries import _I, SIGNALS, keys_in, scan_created_at, scoped
+from storage._triage_queries import _I, _MAX_TEXT, SIGNALS, keys_in, scan_created_at, scoped
 
 __all__ = ["load_context"]
 
@@ -60,7 +60,9 @@ async def _repeats(
 
     Only people with three texts or more can repeat one: they are found on the index first,
     and only their texts are read. Texts are compared in Python, as the engine does
-    (SQL's ``lower`` and ``trim`` do not fold accents or strip every kind of space).
+    (SQL's ``lower`` and ``trim`` do not fold accents or strip every kind of space), on
+    their first ``_MAX_TEXT`` characters: what the digest's items carry, so a longer text
+    finds its count too.
     """
     text_kind = _I.c.kind.in_(_TEXT_KINDS)
     prolific = scoped(
@@ -71,7 +73,7 @@ async def _repeats(
         accounts,
     ).subquery()
     texts = scoped(
-        select(_I.c.platform, _I.c.author_id, _I.c.text)
+        select(_I.c.platform, _I.c.author_id, func.substr(_I.c.text, 1, _MAX_TEXT))
         .join(
             prolific,
             and_(prolific.c.platform == _I.c.platform, prolific.c.author_id == _I.c.author_id),

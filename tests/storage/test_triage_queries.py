@@ -91,6 +91,39 @@ async def test_stored_digest_equals_the_in_memory_digest(database: Database) -> 
     assert stored.figures.total == memory.figures.total
 
 
+async def test_a_long_text_sent_again_is_spam_as_a_short_one_is(database: Database) -> None:
+    # Digest items carry the first 2,000 characters of a text: its repeats must be counted on
+    # those too, or a text longer than that would never be found repeated.
+    long_text = "Pourquoi l'export CSV ne marche-t-il toujours pas ? " * 50
+    assert len(long_text) > 2_000
+    short_text = "Pourquoi l'export CSV ne marche-t-il toujours pas ?"
+
+    def shady(handle: str) -> Author:  # ratio and blank profile: spam once a text repeats
+        return author(handle, 3, follows=4_800, bio="", avatar=None)
+
+    records = [
+        record(who, text=text, ago=timedelta(hours=hours))
+        for who, text in (
+            (shady("longa"), long_text),
+            (shady("longb"), long_text.upper()),
+            (shady("short"), short_text),
+        )
+        for hours in (1, 2, 3)
+    ]
+    once = record(shady("once"), text=long_text)
+    await database.ingest([*records, once], None)
+    since = NOW - timedelta(hours=24)
+    async with database.unit_of_work() as uow:
+        stored = await load_digest(uow, now=NOW, since=since, classifier=default_classifier())
+        await uow.commit()
+    async with database.unit_of_work() as uow:
+        history = NOW - timedelta(days=30)
+        items = await load_items(uow, since=history)
+        memory = build_digest(items, await load_actions(uow, since=history), now=NOW, since=since)
+    assert stored.to_dict() == memory.to_dict()
+    assert [e.item.key for e in stored.answer.entries] == [once.key]
+
+
 async def test_signals_are_scored_once(database: Database) -> None:
     records, _ = _scenario()
     await database.ingest(records, None)
