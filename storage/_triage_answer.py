@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from engagement.digest import answers_shown
+from engagement.digest import ShownAnswers
 from engagement.signals import TextSignals
-from engagement.triage import Item, RankedAnswer, TriageParams
+from engagement.triage import Item
 from storage._triage_people import profile_columns
 from storage._triage_queries import (
     _A,
@@ -82,7 +82,8 @@ async def load_answer_items(
 
     Authors' profiles are taken from ``known`` (:attr:`storage._triage_people.People.thanks`,
     read already) and only the others are read. Rank the items with
-    :func:`~engagement.triage.rank_answer`, then give the ranking to :func:`with_whole_items`
+    :func:`~engagement.triage.rank_answer`, pick the shown with
+    :func:`~engagement.digest.answers_shown` and give them to :func:`with_whole_items`
     before the digest explains its entries.
     """
     s = SIGNALS.c
@@ -120,14 +121,15 @@ async def load_answer_items(
 
 
 async def with_whole_items(
-    session: AsyncSession, sqlite: bool, ranked: list[RankedAnswer], params: TriageParams
-) -> list[RankedAnswer]:
-    """The ranking with the entries a digest shows read whole (the others stay light)."""
-    first, breaches = answers_shown(ranked, params)
-    shown = {id(r) for r in (*first, *breaches)}
-    keys = sorted({r.item.key for r in (*first, *breaches)})
+    session: AsyncSession, sqlite: bool, shown: ShownAnswers
+) -> ShownAnswers:
+    """``shown`` with the entries a digest explains read whole (the others stay light)."""
+    keys = sorted({r.item.key for r in (*shown.first, *shown.breaches)})
     whole: dict[tuple[str, str], Item] = {}
     for start in range(0, len(keys), _CHUNK):
         chunk = keys_in(_I.c.platform, _I.c.external_id, keys[start : start + _CHUNK])
         whole.update((i.key, i) for i in await _items(session, _item_select(sqlite).where(chunk)))
-    return [r._replace(item=whole[r.item.key]) if id(r) in shown else r for r in ranked]
+    return shown._replace(
+        first=[r._replace(item=whole[r.item.key]) for r in shown.first],
+        breaches=[r._replace(item=whole[r.item.key]) for r in shown.breaches],
+    )

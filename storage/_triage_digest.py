@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from engagement.classifiers import TextClassifier
-from engagement.digest import Digest, assemble_digest
+from engagement.digest import Digest, answers_shown, assemble_digest
 from engagement.triage import (
     Context,
     Item,
@@ -161,8 +161,9 @@ async def _build(
         answer=await with_whole_items(
             session,
             sqlite,
-            rank_answer(answer_items, state, ctx, params, now, ordered=False),
-            params,
+            answers_shown(
+                rank_answer(answer_items, state, ctx, params, now, ordered=False), params
+            ),
         ),
         thank=thank,
         creators=to_engage(
