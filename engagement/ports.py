@@ -41,6 +41,10 @@ class WriteKind(StrEnum):
     """Delete the brand's latest confirmed reply to the item (the undo of a reply)."""
 
 
+URL_COSTS_MORE = "url_costs_more"
+"""The :attr:`WriteRefusedError.reason` of a reply whose link costs more; one may confirm it."""
+
+
 class WriteRefusedError(Exception):
     """A write refused before any network call (too long, not allowed…); the message says why.
 
@@ -74,7 +78,7 @@ class Publisher(Protocol):
             actor: Who asks.
             allow_url_cost: The person confirmed that a reply with a link may cost more. A
                 platform that bills links extra (X: $0.20 instead of $0.01) refuses such a
-                reply with reason ``url_costs_more`` unless this is ``True``; the others
+                reply with reason :data:`URL_COSTS_MORE` unless this is ``True``; the others
                 ignore it.
         """
         ...

@@ -22,11 +22,8 @@ from engagement.models import (
     InteractionKind,
     InteractionRecord,
 )
-from engagement.ports import Actor, Publisher, WriteKind, WriteRefusedError
+from engagement.ports import URL_COSTS_MORE, Actor, Publisher, WriteKind, WriteRefusedError
 from storage import Database
-
-URL_COSTS_MORE = "url_costs_more"
-"""The publisher's refusal of a reply whose link costs more; the member may confirm it."""
 
 
 class Acting:

@@ -5,8 +5,9 @@ Refusals (:class:`WriteRefusedError`, nothing sent, ``reason`` for the Discord s
 - ``too_long``: over 280 weighted characters (URLs count 23); the message says by how much.
 - ``not_summoned``: a reply to a post that neither mentioned nor quoted the brand (X refuses
   those); the suggestion is to like it or open it in the browser.
-- ``url_costs_more``: the reply contains a URL, which X bills $0.20 instead of $0.01. Call
-  ``reply(..., allow_url_cost=True)`` once the person confirmed.
+- ``url_costs_more`` (:data:`~engagement.ports.URL_COSTS_MORE`): the reply contains a URL,
+  which X bills $0.20 instead of $0.01. Call ``reply(..., allow_url_cost=True)`` once the
+  person confirmed.
 - ``empty``, ``read_only`` (app-only bearer token), ``wrong_platform``, ``unsupported``
   (follow: the app does not ask for ``follows.write``), ``budget_reached``,
   ``nothing_to_undo``.
@@ -36,7 +37,7 @@ from engagement.models import (
     InteractionRecord,
     Platform,
 )
-from engagement.ports import Actor, WriteKind, WriteRefusedError
+from engagement.ports import URL_COSTS_MORE, Actor, WriteKind, WriteRefusedError
 from storage import Database
 from watchers.x import (
     BudgetPolicy,
@@ -179,7 +180,7 @@ class XPublisher:
                 raise WriteRefusedError(
                     f"This reply contains a link ({check.urls[0]}): X bills ${cost:.2f} for "
                     f"it instead of ${normal:.2f}. Confirm to send it anyway.",
-                    reason="url_costs_more",
+                    reason=URL_COSTS_MORE,
                     suggestion="Confirm the cost, or remove the link.",
                 )
             await self._check_budget(cost)

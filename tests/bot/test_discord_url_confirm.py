@@ -22,7 +22,7 @@ from cogs.confirm import ConfirmReplyView
 from cogs.digest import DigestCog
 from cogs.ports import InboxQuery
 from engagement.models import ActionKind, ActionStatus, Platform
-from engagement.ports import Actor, WriteRefusedError
+from engagement.ports import URL_COSTS_MORE, Actor, WriteRefusedError
 
 START = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
 ALICE = Member(900000000000000001, "Alice", brand=True)
@@ -263,7 +263,7 @@ async def test_the_publisher_refuses_then_posts_a_confirmed_link_reply_once(
     actor = Actor(str(ALICE.id), "Alice")
     with pytest.raises(WriteRefusedError) as refused:
         await publisher.reply(item, LINK_REPLY, actor)
-    assert refused.value.reason == "url_costs_more"
+    assert refused.value.reason == URL_COSTS_MORE
     # Confirmed twice at once (a double click): the ledger sends one post.
     first, second = await asyncio.gather(
         publisher.reply(item, LINK_REPLY, actor, allow_url_cost=True),

@@ -21,7 +21,7 @@ from engagement.models import (
     InteractionRecord,
     Platform,
 )
-from engagement.ports import Actor, WriteKind, WriteRefusedError
+from engagement.ports import URL_COSTS_MORE, Actor, WriteKind, WriteRefusedError
 from sandbox import ManualClock, SandboxServer
 from sandbox._credentials import X_BEARER_TOKEN
 from storage import Database
@@ -134,7 +134,7 @@ async def test_a_link_needs_explicit_confirmation(
     text = "Tout est expliqué ici : https://plume.app/guide"
     with pytest.raises(WriteRefusedError) as refused:
         await publisher.reply(quote, text, ALICE)
-    assert refused.value.reason == "url_costs_more"
+    assert refused.value.reason == URL_COSTS_MORE
     assert "$0.20" in str(refused.value)
     assert TWEETS not in (await sandbox_state(launch_day))["requests"]
     done = await publisher.reply(quote, text, ALICE, allow_url_cost=True)
