@@ -37,8 +37,8 @@ class Acting:
 
         async def card(self, key: ItemKey, now: datetime) -> Card | None: ...
 
-        async def drafts(
-            self, key: ItemKey, count: int, *, templates_only: bool = False
+        async def drafts_for(
+            self, item: InteractionRecord, count: int, *, templates_only: bool = False
         ) -> list[str]: ...
 
     async def _record(self, action: ActionRecord) -> tuple[ActionRecord, bool]:
@@ -180,7 +180,7 @@ class Acting:
         else:
             what = kind.value if kind is not None else item.kind
             how = "nothing posted"
-            drafts = tuple(await self.drafts(key, 3, templates_only=True))
+            drafts = tuple(await self.drafts_for(item, 3, templates_only=True))
             message = (
                 f"Marked thanked. **Nothing was posted**: a {what} cannot be answered on "
                 f"{key[0].value}."

@@ -100,6 +100,12 @@ class TeamInbox(Reading, Acting, DigestClaims):
             item = await uow.interactions.get(*key)
         if item is None:
             return []
+        return await self.drafts_for(item, count, templates_only=templates_only)
+
+    async def drafts_for(
+        self, item: InteractionRecord, count: int, *, templates_only: bool = False
+    ) -> list[str]:
+        """Drafts for an item read already, best first (``templates_only``: never the model)."""
         config = self.config_store.load()
         request = DraftRequest(
             item_id=item.external_id,

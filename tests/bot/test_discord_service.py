@@ -17,6 +17,7 @@ from cogs.render import summary_embed
 from engagement.models import ActionKind, ActionStatus, InteractionKind, Platform
 from engagement.ports import Actor
 from sandbox import ManualClock, SandboxServer
+from storage.repositories import InteractionRepository
 
 START = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
 ALICE = Actor("111", "Alice")
@@ -243,12 +244,21 @@ async def test_thanking_a_follow_follows_back_once_per_person(env: TeamEnv) -> N
 
 @pytest.mark.parametrize(("kind", "words"), [("like", ("thank",)), ("repost", ("shar", "repost"))])
 async def test_thanking_a_like_or_repost_posts_nothing_and_offers_drafts(
-    env: TeamEnv, kind: str, words: tuple[str, ...]
+    env: TeamEnv, kind: str, words: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     now = env.clock.now()
     item = (await _cards_of(env, kind))[0]
     written = await env.written()
+    reads: list[tuple[Platform, str]] = []
+    get = InteractionRepository.get
+
+    async def counted(self: InteractionRepository, platform: Platform, external_id: str):
+        reads.append((platform, external_id))
+        return await get(self, platform, external_id)
+
+    monkeypatch.setattr(InteractionRepository, "get", counted)
     outcome = await env.service.thank(item.key, ALICE, now)
+    assert reads == [item.key]  # the drafts are made from the item read to thank it
     assert outcome.ok
     assert "Nothing was posted" in outcome.message
     assert f"a {kind} cannot be answered" in outcome.message
