@@ -14,8 +14,9 @@ from engagement.classifiers._features import (
     strip_leading_mentions,
     tokens,
 )
-from engagement.classifiers._linear import Bundle, LinearModel, load_packaged
+from engagement.classifiers._linear import Bundle, LinearModel, ModelFormatError, load_packaged
 from engagement.classifiers._types import TextScores
+from engagement.classifiers._wordvec import WordVectorHeads
 
 __all__ = ["LinearClassifier", "default_classifier"]
 
@@ -34,19 +35,32 @@ class LinearClassifier:
     Args:
         sentiment: The 3-class sentiment model (its lexicon feeds the dense features).
         complaint: A model with ``complaint``, ``complaint_if_support``, ``support_nb`` and
-            ``support`` sigmoid outputs; P(complaint) is the geometric mean of the direct
-            head and P(support)·P(complaint | support), with the support head trained for that
-            product (``support_nb``); ``support`` is the one the needs-reply rule reads.
+            ``support`` sigmoid outputs. A family's complaint score is the geometric mean of
+            the direct head and P(support)·P(complaint | support), with the support head
+            trained for that product (``support_nb``); ``support`` is the one the needs-reply
+            rule reads.
+        words: The same first three heads over static word vectors
+            (:class:`~engagement.classifiers._wordvec.WordVectorHeads`); when given,
+            P(complaint) is the geometric mean of both families' scores, with the threshold
+            chosen for that combination, and the n-gram score alone is kept as
+            ``complaint_other`` for text that is not in English (the word vectors come from
+            an English encoder).
     """
 
-    def __init__(self, sentiment: LinearModel, complaint: LinearModel) -> None:
+    def __init__(
+        self, sentiment: LinearModel, complaint: LinearModel, words: WordVectorHeads | None = None
+    ) -> None:
         if sentiment.outputs != ("negative", "neutral", "positive"):
             raise ValueError(f"sentiment model outputs {sentiment.outputs}")
         if complaint.outputs != COMPLAINT_OUTPUTS:
             raise ValueError(f"complaint model outputs {complaint.outputs}")
+        if words is not None and words.outputs != COMPLAINT_OUTPUTS[:3]:
+            raise ValueError(f"word-vector heads outputs {words.outputs}")
         self.sentiment = sentiment
         self.complaint = complaint
+        self.words = words
         self._complaint_threshold = complaint.thresholds.get("complaint", 0.5)
+        self._ngrams_threshold = complaint.thresholds.get("complaint_ngrams", 0.5)
         self._support_threshold = complaint.thresholds.get("support", 0.5)
         self._bundle = Bundle((sentiment, complaint))
         self._polarity = Polarity(sentiment.lexicon)
@@ -71,28 +85,33 @@ class LinearClassifier:
 
     def _score(self, texts: Sequence[str]) -> list[TextScores]:
         polarity_of = self._polarity.scores
-        lines: list[str] = []
-        polarity: list[tuple[float, float, float]] = []
-        for text in texts:
-            toks = tokens(normalize(strip_leading_mentions(text)))
-            lines.append(joined(toks))
-            polarity.append(polarity_of(toks))
+        token_lists = [tokens(normalize(strip_leading_mentions(text))) for text in texts]
+        lines = [joined(toks) for toks in token_lists]
+        polarity = [polarity_of(toks) for toks in token_lists]
         sentiment, complaint = self._bundle.probabilities(
             lines, (np.asarray(polarity, dtype=np.float64).reshape(len(texts), 3), None)
         )
         direct, conditional, support_nb, support = complaint.T
-        combined = np.sqrt(direct * conditional * support_nb)
+        ngrams = np.sqrt(direct * conditional * support_nb)
         c_threshold, s_threshold = self._complaint_threshold, self._support_threshold
+        if self.words is None:
+            return [
+                TextScores((neg, neu, pos), c, s, c_threshold, s_threshold)
+                for (neg, neu, pos), c, s in zip(
+                    sentiment.tolist(), ngrams.tolist(), support.tolist(), strict=True
+                )
+            ]
+        w_direct, w_conditional, w_support = self.words.probabilities(token_lists).T
+        combined = np.sqrt(ngrams * np.sqrt(w_direct * w_conditional * w_support))
+        n_threshold = self._ngrams_threshold
         return [
-            TextScores(
-                sentiment=(neg, neu, pos),
-                complaint=c,
-                support=s,
-                complaint_threshold=c_threshold,
-                support_threshold=s_threshold,
-            )
-            for (neg, neu, pos), c, s in zip(
-                sentiment.tolist(), combined.tolist(), support.tolist(), strict=True
+            TextScores((neg, neu, pos), c, s, c_threshold, s_threshold, other, n_threshold)
+            for (neg, neu, pos), c, s, other in zip(
+                sentiment.tolist(),
+                combined.tolist(),
+                support.tolist(),
+                ngrams.tolist(),
+                strict=True,
             )
         ]
 
@@ -104,7 +123,12 @@ def default_classifier() -> LinearClassifier:
     Raises:
         ModelFormatError: When the packaged model files are missing or corrupt.
     """
+    complaint = load_packaged("complaint.json.gz")
+    words = complaint.get("word_vectors")
+    if words is not None and not isinstance(words, dict):
+        raise ModelFormatError("complaint model: word_vectors must be an object")
     return LinearClassifier(
         LinearModel.from_dict(load_packaged("sentiment.json.gz")),
-        LinearModel.from_dict(load_packaged("complaint.json.gz")),
+        LinearModel.from_dict(complaint),
+        WordVectorHeads.from_package(str(words["file"])) if words else None,
     )

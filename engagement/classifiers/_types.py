@@ -32,6 +32,11 @@ class TextScores:
             opposed to an ordinary post); the base of the needs-reply decision.
         complaint_threshold: Decision threshold of ``complaint`` (chosen by cross-validation).
         support_threshold: Decision threshold of ``support``.
+        complaint_other: For a classifier whose best complaint model only reads English (the
+            default one: its word vectors come from an English sentence encoder), the
+            probability from its language-independent part, used for text in other languages;
+            ``None`` when ``complaint`` suits every language.
+        complaint_other_threshold: Decision threshold of ``complaint_other``.
     """
 
     sentiment: tuple[float, float, float]
@@ -39,6 +44,8 @@ class TextScores:
     support: float
     complaint_threshold: float = 0.5
     support_threshold: float = 0.5
+    complaint_other: float | None = None
+    complaint_other_threshold: float = 0.5
 
     @property
     def sentiment_label(self) -> Sentiment:
@@ -50,6 +57,22 @@ class TextScores:
     def is_complaint(self) -> bool:
         """Whether ``complaint`` reaches its threshold."""
         return self.complaint >= self.complaint_threshold
+
+    def complaint_in(self, language: str) -> tuple[float, float]:
+        """``(probability, threshold)`` of a complaint for text in ``language``.
+
+        Args:
+            language: Primary subtag (``en``, ``fr``…); ``und`` counts as English, as in
+                training, where the complaint corpus is English.
+        """
+        if self.complaint_other is None or language in ("en", "und"):
+            return self.complaint, self.complaint_threshold
+        return self.complaint_other, self.complaint_other_threshold
+
+    def is_complaint_in(self, language: str) -> bool:
+        """Whether the complaint probability for text in ``language`` reaches its threshold."""
+        probability, threshold = self.complaint_in(language)
+        return probability >= threshold
 
     @property
     def is_support(self) -> bool:

@@ -106,17 +106,21 @@ def text_signals(
     for text, (_, tag), scores in zip(texts, items, scored, strict=True):
         question = is_question(text)
         request = is_request(text)
-        complaint = scores.is_complaint or (has_complaint_cue(text) and scores.sentiment[0] >= 0.5)
+        language = detect_language(text, tag).code
+        complaint_p, complaint_threshold = scores.complaint_in(language)
+        complaint = complaint_p >= complaint_threshold or (
+            has_complaint_cue(text) and scores.sentiment[0] >= 0.5
+        )
         out.append(
             TextSignals(
-                language=detect_language(text, tag).code,
+                language=language,
                 question=question,
                 request=request,
                 complaint=complaint,
                 sentiment=int(scores.sentiment_label),
                 negative=round(scores.sentiment[0], 4),
                 positive=round(scores.sentiment[2], 4),
-                complaint_p=round(scores.complaint, 4),
+                complaint_p=round(complaint_p, 4),
                 support_p=round(scores.support, 4),
                 needs_reply=needs_reply(
                     scores, question=question, request=request, complaint=complaint, rule=rule

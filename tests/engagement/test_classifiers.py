@@ -14,6 +14,7 @@ from engagement.classifiers import (
     ModelFormatError,
     Sentiment,
     TextClassifier,
+    TextScores,
     default_classifier,
 )
 from engagement.classifiers._features import (
@@ -68,9 +69,13 @@ def test_bundle_equals_each_model_alone() -> None:
     feats, toks = analyze(strip_leading_mentions(text))
     sentiment = c.sentiment.probabilities(feats, lexicon_scores(toks, c.sentiment.lexicon))
     direct, conditional, support_nb, support = c.complaint.probabilities(feats)
+    ngrams = math.sqrt(direct * conditional * support_nb)
+    assert c.words is not None
+    words = math.sqrt(math.prod(c.words.probabilities([toks])[0]))
     assert got.sentiment == pytest.approx(tuple(sentiment))
     assert got.support == pytest.approx(support)
-    assert got.complaint == pytest.approx(math.sqrt(direct * conditional * support_nb))
+    assert got.complaint_other == pytest.approx(ngrams)
+    assert got.complaint == pytest.approx(math.sqrt(ngrams * words))
 
 
 def test_hashed_features_are_the_string_features() -> None:
@@ -112,13 +117,19 @@ def test_batches_equal_the_reference_model_per_text() -> None:
         feats, toks = analyze(strip_leading_mentions(text))
         sentiment = c.sentiment.probabilities(feats, lexicon_scores(toks, c.sentiment.lexicon))
         direct, conditional, support_nb, support = c.complaint.probabilities(feats)
+        ngrams = math.sqrt(direct * conditional * support_nb)
+        assert c.words is not None
+        w_direct, w_conditional, w_support = c.words.probabilities([toks])[0]
+        words = math.sqrt(w_direct * w_conditional * w_support)
         assert got.sentiment == pytest.approx(tuple(sentiment), abs=1e-9)
         assert got.support == pytest.approx(support, abs=1e-9)
-        assert got.complaint == pytest.approx(
-            math.sqrt(direct * conditional * support_nb), abs=1e-9
-        )
+        assert got.complaint == pytest.approx(math.sqrt(ngrams * words), abs=1e-9)
     c.clear_cache()
-    assert [c.classify([t])[0] for t in texts[:20]] == batch[:20]
+    # Equal up to rounding: BLAS may sum a one-row product in another order than a batch.
+    for single, batched in zip((c.classify([t])[0] for t in texts[:20]), batch, strict=False):
+        assert single.sentiment == pytest.approx(batched.sentiment, abs=1e-12)
+        assert single.complaint == pytest.approx(batched.complaint, abs=1e-12)
+        assert single.support == pytest.approx(batched.support, abs=1e-12)
 
 
 def test_model_files_are_small_and_documented() -> None:
@@ -129,7 +140,8 @@ def test_model_files_are_small_and_documented() -> None:
         assert data["format"] == 2
         assert "meta" in data
         total += len(models.joinpath(name).read_bytes())
-    assert total < 4_000_000
+    total += len(models.joinpath("complaint_words.npz").read_bytes())
+    assert total < 6_000_000
     assert load_packaged("sentiment.json.gz")["meta"]["val"]["french"]["n"] == 324
     complaint = load_packaged("complaint.json.gz")
     assert "nested" in complaint["meta"]["protocol"]
@@ -156,3 +168,17 @@ def test_bad_model_files_are_refused() -> None:
         LinearModel.from_dict({**good, "activation": "relu"})
     with pytest.raises(ModelFormatError, match="cannot read"):
         load_packaged("missing.json.gz")
+
+
+def test_complaint_score_follows_the_language() -> None:
+    both = TextScores(
+        (0.2, 0.3, 0.5), 0.3, 0.5, 0.4, 0.5, complaint_other=0.6, complaint_other_threshold=0.5
+    )
+    assert both.complaint_in("en") == (0.3, 0.4)
+    assert both.complaint_in("und") == (0.3, 0.4)
+    assert both.complaint_in("fr") == (0.6, 0.5)
+    assert both.is_complaint_in("fr")
+    assert not both.is_complaint_in("en")
+    single = TextScores((0.2, 0.3, 0.5), 0.45, 0.5, 0.4, 0.5)
+    assert single.complaint_in("fr") == (0.45, 0.4)
+    assert single.is_complaint_in("de")

@@ -166,3 +166,22 @@ def test_needs_reply_on_a_small_sanity_set() -> None:
     recall = tp / len(positives)
     f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
     assert f1 >= 0.9, (predicted, f1)
+
+
+def test_french_complaints_keep_the_language_independent_score() -> None:
+    """The word-vector family reads English only: French text is judged on the n-grams."""
+    texts = [
+        ("Pourquoi ma commande n'est toujours pas arrivée ?? 😡", "fr"),
+        ("Trois semaines sans réponse du service client, c'est honteux", None),
+        ("my order is three weeks late and nobody answers, this is a joke", "en"),
+    ]
+    classifier = default_classifier()
+    scores = classifier.classify([t for t, _ in texts])
+    signals = text_signals(texts, classifier)
+    assert [s.language for s in signals] == ["fr", "fr", "en"]
+    for sig, score in zip(signals[:2], scores[:2], strict=True):
+        assert score.complaint_other is not None
+        assert sig.complaint_p == round(score.complaint_other, 4)
+        assert sig.complaint
+    assert signals[2].complaint_p == round(scores[2].complaint, 4)
+    assert signals[2].complaint
