@@ -15,6 +15,12 @@ normalised mean of static word vectors (each word run through all-MiniLM-L6-v2 o
 P(complaint) = sqrt(n-gram score · word-vector score) for English text; the encoder only
 knows English, so text detected in another language keeps the n-gram score and its own
 threshold (``complaint_ngrams``).
+
+Needs-reply (a support message, as opposed to an ordinary post: the task the bot's to-answer
+decision is scored on) is, for English text, a logistic stacker over the heads' logits and
+three text flags (question, request, complaint cue), fitted on out-of-fold head outputs. Text
+in other languages keeps the fixed rule (engagement.signals.text.NeedsReplyRule): the corpus is
+English, and a stacker over the n-gram heads alone misjudged French posts.
 """
 
 from __future__ import annotations
@@ -43,19 +49,39 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from word_vectors import TEACHER, load_cache
 
-from engagement.classifiers._features import normalize, strip_leading_mentions, tokens
+from engagement.classifiers._features import (
+    analyze,
+    lexicon_scores,
+    normalize,
+    strip_leading_mentions,
+    tokens,
+)
+from engagement.classifiers._linear import LinearModel, load_packaged
+from engagement.signals.cues import has_complaint_cue, is_question, is_request
 from engagement.signals.language import detect_language
+from engagement.signals.text import DEFAULT_RULE
 
 # Regularisation of the n-gram heads (NB-scaled features) and of the word-vector heads.
 C_DIRECT = 4.0
 C_CONDITIONAL = 4.0
 C_SUPPORT = 8.0
 C_WORDS = 16.0
+C_REPLY = 1.0
 RANK = 8  # low-rank part of the word-vector norm (_wordvec)
 COMPLAINT_OUTPUTS = ("complaint", "complaint_if_support", "support_nb", "support")
 WORD_OUTPUTS = COMPLAINT_OUTPUTS[:3]
 WORD_FILE = "complaint_words.npz"
 RANDOM_DOMAINS = {"random_tweet", "random_reply"}
+# The needs-reply stacker's inputs, in order (engagement.classifiers._types.ReplyEvidence).
+REPLY_INPUTS = [
+    "logit support",
+    "logit support_nb",
+    "logit words support_nb",
+    "logit complaint",
+    "question",
+    "request",
+    "complaint cue",
+]
 COMPLAINT_PROTOCOL = (
     "nested CV on the complaint train split: outer StratifiedKFold(5, shuffle, split seed) "
     "over complaint x support strata; in each outer fold the thresholds are chosen on a 4-fold "
@@ -155,6 +181,52 @@ def scores(p: np.ndarray) -> dict[str, np.ndarray]:
     return {"ngrams": ngrams, "words": words, "combined": np.sqrt(ngrams * words)}
 
 
+def logit(p: np.ndarray) -> np.ndarray:
+    """The runtime's logit of a probability (engagement.classifiers._default.logit)."""
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.asarray(np.log(p / (1 - p)))
+
+
+def reply_inputs(p: np.ndarray, flags: np.ndarray) -> np.ndarray:
+    """Needs-reply stacker inputs: model logits (REPLY_INPUTS), then the three text flags."""
+    combined = scores(p)["combined"]
+    return np.column_stack([logit(p[3]), logit(p[2]), logit(p[6]), logit(combined), flags[:, :3]])
+
+
+def fit_reply(p: np.ndarray, flags: np.ndarray, s: np.ndarray) -> tuple[LogisticRegression, float]:
+    """The needs-reply stacker for English text and its threshold."""
+    x = reply_inputs(p, flags)
+    model = LogisticRegression(C=C_REPLY, max_iter=5000).fit(x, s)
+    return model, best_threshold(s, model.predict_proba(x)[:, 1])[0]
+
+
+def reply_decision(
+    stacker: tuple[LogisticRegression, float],
+    p: np.ndarray,
+    flags: np.ndarray,
+    english: np.ndarray,
+    t_ngrams: float,
+) -> np.ndarray:
+    """The bot's needs-reply decision: the stacker for English, the fixed rule otherwise.
+
+    The rule (engagement.signals.text.NeedsReplyRule) reads the plain support head and the
+    complaint signal, which for text in other languages is the n-gram score at ``t_ngrams``
+    or a complaint cue with negative sentiment (``flags[:, 3]``).
+    """
+    model, threshold = stacker
+    stacked = model.predict_proba(reply_inputs(p, flags))[:, 1] >= threshold
+    support = p[3]
+    question, request, cue = (flags[:, 0] > 0.5, flags[:, 1] > 0.5, flags[:, 2] > 0.5)
+    complaint = (scores(p)["ngrams"] >= t_ngrams) | (cue & (flags[:, 3] >= 0.5))
+    rule = (
+        (support >= DEFAULT_RULE.support_threshold)
+        | request
+        | (question & (support >= DEFAULT_RULE.question_support))
+        | (complaint & (support >= DEFAULT_RULE.complaint_support))
+    )
+    return np.where(english, stacked, rule)
+
+
 def out_of_fold(texts: list[str], e: np.ndarray, y: np.ndarray, s: np.ndarray, folds: Any) -> Any:
     out = np.zeros((7, len(y)))
     for tr, te in folds:
@@ -164,7 +236,13 @@ def out_of_fold(texts: list[str], e: np.ndarray, y: np.ndarray, s: np.ndarray, f
 
 
 def nested_cv(
-    texts: list[str], e: np.ndarray, y: np.ndarray, s: np.ndarray, english: np.ndarray, seed: int
+    texts: list[str],
+    e: np.ndarray,
+    y: np.ndarray,
+    s: np.ndarray,
+    english: np.ndarray,
+    flags: np.ndarray,
+    seed: int,
 ) -> tuple[dict[str, Any], np.ndarray]:
     """Nested CV F1 of each score (and of support) for one split seed; the outer OOF rows.
 
@@ -180,6 +258,8 @@ def nested_cv(
         "ngrams": [],
         "words": [],
         "support": [],
+        "needs_reply": [],
+        "needs_reply_rule_only": [],
     }
     for k, (tr, te) in enumerate(folds):
         inner = list(StratifiedKFold(4, shuffle=True, random_state=seed).split(tr, strata[tr]))
@@ -198,7 +278,17 @@ def nested_cv(
         )
         f1["product"].append(f1_at(y[te], product.astype(float), 0.5))
         f1["support"].append(f1_at(s[te], oof[3, te], best_threshold(s[tr], inner_p[3])[0]))
-        print(f"seed {seed} fold {k}: product F1 {f1['product'][-1]:.4f}", file=sys.stderr)
+        stacker = fit_reply(inner_p, flags[tr], s[tr])
+        replied = reply_decision(stacker, oof[:, te], flags[te], english[te], cut["ngrams"])
+        f1["needs_reply"].append(f1_at(s[te], replied.astype(float), 0.5))
+        no_stacker = np.zeros(len(te), dtype=bool)
+        ruled = reply_decision(stacker, oof[:, te], flags[te], no_stacker, cut["ngrams"])
+        f1["needs_reply_rule_only"].append(f1_at(s[te], ruled.astype(float), 0.5))
+        print(
+            f"seed {seed} fold {k}: complaint F1 {f1['product'][-1]:.4f}, "
+            f"needs-reply F1 {f1['needs_reply'][-1]:.4f}",
+            file=sys.stderr,
+        )
     return {name: mean_std(v) for name, v in f1.items()}, oof
 
 
@@ -239,6 +329,18 @@ def train_complaint(base: Path, seeds: Sequence[int] = (0,)) -> dict[str, Any]:
     raw = read(base / "complaint" / "train_text.txt")
     texts = [strip_leading_mentions(t) for t in raw]
     english = np.asarray([detect_language(t, None).code in ("en", "und") for t in raw])
+    sentiment = LinearModel.from_dict(load_packaged("sentiment.json.gz"))
+    negative = [
+        sentiment.probabilities(feats, lexicon_scores(toks, sentiment.lexicon))[0]
+        for feats, toks in (analyze(t) for t in texts)
+    ]
+    flags = np.asarray(
+        [
+            (is_question(t), is_request(t), has_complaint_cue(t), neg)
+            for t, neg in zip(raw, negative, strict=True)
+        ],
+        dtype=float,
+    )
     y = np.asarray([int(v) for v in read(base / "complaint" / "train_labels.txt")])
     domains = read(base / "complaint" / "train_domains.txt")
     s = np.asarray([int(d not in RANDOM_DOMAINS) for d in domains])
@@ -247,12 +349,21 @@ def train_complaint(base: Path, seeds: Sequence[int] = (0,)) -> dict[str, Any]:
     by_seed: dict[str, Any] = {}
     oof0 = np.zeros(0)
     for seed in seeds:
-        by_seed[str(seed)], oof = nested_cv(texts, e, y, s, english, seed)
+        by_seed[str(seed)], oof = nested_cv(texts, e, y, s, english, flags, seed)
         oof0 = oof if not oof0.size else oof0
     t_complaint = best_threshold(y, scores(oof0)["combined"])[0]
     t_ngrams = best_threshold(y, scores(oof0)["ngrams"])[0]
     t_support = best_threshold(s, oof0[3])[0]
     thresholds = {"complaint": t_complaint, "complaint_ngrams": t_ngrams, "support": t_support}
+    stacker, t_reply = fit_reply(oof0, flags, s)
+    reply = {
+        "inputs": REPLY_INPUTS,
+        "english": {
+            "weights": [round(float(w), 6) for w in stacker.coef_[0]],
+            "bias": round(float(stacker.intercept_[0]), 6),
+            "threshold": t_reply,
+        },
+    }
     meta = {
         "protocol": COMPLAINT_PROTOCOL,
         "C": {"direct": C_DIRECT, "conditional": C_CONDITIONAL, "support": C_SUPPORT},
@@ -267,6 +378,7 @@ def train_complaint(base: Path, seeds: Sequence[int] = (0,)) -> dict[str, Any]:
     extra = {
         "thresholds": thresholds,
         "word_vectors": {"file": WORD_FILE, "outputs": list(WORD_OUTPUTS)},
+        "needs_reply": reply,
         "meta": meta,
     }
     path = export("complaint", vec, weights, bias, list(COMPLAINT_OUTPUTS), "sigmoid", 0, extra)
