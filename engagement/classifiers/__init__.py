@@ -10,13 +10,20 @@ from __future__ import annotations
 
 from engagement.classifiers._default import LinearClassifier, default_classifier
 from engagement.classifiers._linear import LinearModel, ModelFormatError
-from engagement.classifiers._types import SENTIMENT_LABELS, Sentiment, TextClassifier, TextScores
+from engagement.classifiers._types import (
+    SENTIMENT_LABELS,
+    ReplyEvidence,
+    Sentiment,
+    TextClassifier,
+    TextScores,
+)
 
 __all__ = [
     "SENTIMENT_LABELS",
     "LinearClassifier",
     "LinearModel",
     "ModelFormatError",
+    "ReplyEvidence",
     "Sentiment",
     "TextClassifier",
     "TextScores",

@@ -15,7 +15,8 @@ from engagement.classifiers._features import (
     tokens,
 )
 from engagement.classifiers._linear import Bundle, LinearModel, ModelFormatError, load_packaged
-from engagement.classifiers._types import TextScores
+from engagement.classifiers._reply import ReplyStacker, logit, reply_stacker
+from engagement.classifiers._types import ReplyEvidence, TextScores
 from engagement.classifiers._wordvec import WordVectorHeads
 
 __all__ = ["LinearClassifier", "default_classifier"]
@@ -45,10 +46,16 @@ class LinearClassifier:
             chosen for that combination, and the n-gram score alone is kept as
             ``complaint_other`` for text that is not in English (the word vectors come from
             an English encoder).
+        reply: The needs-reply stacker for English text (needs ``words``); each text's
+            scores then carry its :class:`~engagement.classifiers._types.ReplyEvidence`.
     """
 
     def __init__(
-        self, sentiment: LinearModel, complaint: LinearModel, words: WordVectorHeads | None = None
+        self,
+        sentiment: LinearModel,
+        complaint: LinearModel,
+        words: WordVectorHeads | None = None,
+        reply: ReplyStacker | None = None,
     ) -> None:
         if sentiment.outputs != ("negative", "neutral", "positive"):
             raise ValueError(f"sentiment model outputs {sentiment.outputs}")
@@ -56,9 +63,12 @@ class LinearClassifier:
             raise ValueError(f"complaint model outputs {complaint.outputs}")
         if words is not None and words.outputs != COMPLAINT_OUTPUTS[:3]:
             raise ValueError(f"word-vector heads outputs {words.outputs}")
+        if reply is not None and words is None:
+            raise ValueError("the needs-reply stacker reads the word-vector heads")
         self.sentiment = sentiment
         self.complaint = complaint
         self.words = words
+        self._reply = reply
         self._complaint_threshold = complaint.thresholds.get("complaint", 0.5)
         self._ngrams_threshold = complaint.thresholds.get("complaint_ngrams", 0.5)
         self._support_threshold = complaint.thresholds.get("support", 0.5)
@@ -104,13 +114,18 @@ class LinearClassifier:
         w_direct, w_conditional, w_support = self.words.probabilities(token_lists).T
         combined = np.sqrt(ngrams * np.sqrt(w_direct * w_conditional * w_support))
         n_threshold = self._ngrams_threshold
+        reply: list[ReplyEvidence | None] = [None] * len(texts)
+        if self._reply is not None:
+            inputs = (logit(support), logit(support_nb), logit(w_support), logit(combined))
+            reply = [*self._reply.evidence(inputs)]
         return [
-            TextScores((neg, neu, pos), c, s, c_threshold, s_threshold, other, n_threshold)
-            for (neg, neu, pos), c, s, other in zip(
+            TextScores((neg, neu, pos), c, s, c_threshold, s_threshold, o, n_threshold, r)
+            for (neg, neu, pos), c, s, o, r in zip(
                 sentiment.tolist(),
                 combined.tolist(),
                 support.tolist(),
                 ngrams.tolist(),
+                reply,
                 strict=True,
             )
         ]
@@ -131,4 +146,5 @@ def default_classifier() -> LinearClassifier:
         LinearModel.from_dict(load_packaged("sentiment.json.gz")),
         LinearModel.from_dict(complaint),
         WordVectorHeads.from_package(str(words["file"])) if words else None,
+        reply_stacker(complaint.get("needs_reply")),
     )

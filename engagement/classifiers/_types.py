@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Protocol
 
-__all__ = ["SENTIMENT_LABELS", "Sentiment", "TextClassifier", "TextScores"]
+__all__ = ["SENTIMENT_LABELS", "ReplyEvidence", "Sentiment", "TextClassifier", "TextScores"]
 
 
 class Sentiment(IntEnum):
@@ -19,6 +20,40 @@ class Sentiment(IntEnum):
 
 
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyEvidence:
+    """What a classifier's models say about "this text needs a reply", before the text flags.
+
+    The needs-reply probability is ``sigmoid(logit + question·q + request·r + cue·c)`` for the
+    text's question, request and complaint-cue flags (``engagement.signals.cues``): a logistic
+    stacker trained on support messages against ordinary posts.
+
+    Attributes:
+        logit: The stacker's bias plus its weighted model logits for this text.
+        question: Weight of the question flag.
+        request: Weight of the request flag.
+        complaint_cue: Weight of the complaint-cue flag.
+        threshold: Probability at or above which the text needs a reply.
+    """
+
+    logit: float
+    question: float
+    request: float
+    complaint_cue: float
+    threshold: float
+
+    def probability(self, *, question: bool, request: bool, complaint_cue: bool) -> float:
+        """P(needs a reply) given the text's flags."""
+        z = self.logit + self.question * question + self.request * request
+        z += self.complaint_cue * complaint_cue
+        return 0.5 * (1.0 + math.tanh(0.5 * z))  # the sigmoid, without overflow
+
+    def needs_reply(self, *, question: bool, request: bool, complaint_cue: bool) -> bool:
+        """Whether the probability reaches the threshold."""
+        p = self.probability(question=question, request=request, complaint_cue=complaint_cue)
+        return p >= self.threshold
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +72,9 @@ class TextScores:
             probability from its language-independent part, used for text in other languages;
             ``None`` when ``complaint`` suits every language.
         complaint_other_threshold: Decision threshold of ``complaint_other``.
+        reply: The needs-reply stacker's evidence, for English text, if the classifier has
+            one; the signals fall back to a fixed rule over ``support`` otherwise (and for text
+            in other languages: the stacker was trained on English support messages only).
     """
 
     sentiment: tuple[float, float, float]
@@ -46,6 +84,7 @@ class TextScores:
     support_threshold: float = 0.5
     complaint_other: float | None = None
     complaint_other_threshold: float = 0.5
+    reply: ReplyEvidence | None = None
 
     @property
     def sentiment_label(self) -> Sentiment:
@@ -68,6 +107,10 @@ class TextScores:
         if self.complaint_other is None or language in ("en", "und"):
             return self.complaint, self.complaint_threshold
         return self.complaint_other, self.complaint_other_threshold
+
+    def reply_in(self, language: str) -> ReplyEvidence | None:
+        """The needs-reply evidence for text in ``language`` (``und`` counts as English)."""
+        return self.reply if language in ("en", "und") else None
 
     def is_complaint_in(self, language: str) -> bool:
         """Whether the complaint probability for text in ``language`` reaches its threshold."""

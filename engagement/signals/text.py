@@ -56,7 +56,11 @@ class TextSignals(NamedTuple):
 
 
 class NeedsReplyRule(NamedTuple):
-    """How the needs-reply decision weighs the signals (defaults chosen on train CV).
+    """The needs-reply rule for classifiers without a stacker (defaults chosen on train CV).
+
+    The default classifier ships a needs-reply stacker for English text (``TextScores.reply``);
+    this rule decides for text in other languages and for classifiers (an LLM, a test
+    double) that give none.
 
     Attributes:
         support_threshold: ``support_p`` at or above which the text reads as a support message.
@@ -79,8 +83,17 @@ def needs_reply(
     request: bool,
     complaint: bool,
     rule: NeedsReplyRule = DEFAULT_RULE,
+    language: str = "und",
+    complaint_cue: bool = False,
 ) -> bool:
-    """The engine's decision "this belongs in to-answer" for a text arriving as a mention."""
+    """The engine's decision "this belongs in to-answer" for a text arriving as a mention.
+
+    The classifier's needs-reply stacker decides English text when it has one (from the
+    question, request and complaint-cue flags); otherwise ``rule`` does.
+    """
+    evidence = scores.reply_in(language)
+    if evidence is not None:
+        return evidence.needs_reply(question=question, request=request, complaint_cue=complaint_cue)
     if scores.support >= rule.support_threshold:
         return True
     if request:
@@ -108,9 +121,8 @@ def text_signals(
         request = is_request(text)
         language = detect_language(text, tag).code
         complaint_p, complaint_threshold = scores.complaint_in(language)
-        complaint = complaint_p >= complaint_threshold or (
-            has_complaint_cue(text) and scores.sentiment[0] >= 0.5
-        )
+        cue = has_complaint_cue(text)
+        complaint = complaint_p >= complaint_threshold or (cue and scores.sentiment[0] >= 0.5)
         out.append(
             TextSignals(
                 language=language,
@@ -123,7 +135,13 @@ def text_signals(
                 complaint_p=round(complaint_p, 4),
                 support_p=round(scores.support, 4),
                 needs_reply=needs_reply(
-                    scores, question=question, request=request, complaint=complaint, rule=rule
+                    scores,
+                    question=question,
+                    request=request,
+                    complaint=complaint,
+                    rule=rule,
+                    language=language,
+                    complaint_cue=cue,
                 ),
                 spam_cues=text_spam_cues(text),
             )
