@@ -98,8 +98,12 @@ def _flags(hours: float) -> str:
     return f">{hours:g}h"
 
 
-def _what(item: Item) -> tuple[str, bool, bool]:
-    """(what, needs reply, negative) from stored signals or, when missing, from the cues."""
+def _what(item: Item) -> tuple[str, bool, bool, bool]:
+    """(what, needs reply, negative, question) from stored signals or, failing them, the cues.
+
+    ``what`` names the most pressing reading (a complaint that asks something is shown as a
+    complaint); ``question`` still says whether it asks, for the question service level.
+    """
     sig = item.signals
     if sig is not None:
         question, request, complaint = sig.question, sig.request, sig.complaint
@@ -119,7 +123,7 @@ def _what(item: Item) -> tuple[str, bool, bool]:
         if request
         else "comment"
     )
-    return what, needs or question or request or complaint, negative
+    return what, needs or question or request or complaint, negative, question
 
 
 def is_open(item: Item, state: HandledState, ctx: Context, now: datetime) -> bool:
@@ -187,14 +191,14 @@ def rank_answer(
             continue
         if (item.platform, item.author_id) in brand:
             continue
-        what, needs, negative = _what(item)
+        what, needs, negative, question = _what(item)
         if not needs or not is_open(item, state, ctx, now):
             continue
         if spam_of(item, ctx, now).score >= threshold:
             continue
         waiting = max(now - item.created_at, zero)
         hours = waiting.total_seconds() / 3600
-        sla = _sla(what == "question", hours, params)
+        sla = _sla(question, hours, params)  # a complaint that asks is a question too
         score = weights[what]
         if negative:
             score += params.w_negative

@@ -145,6 +145,17 @@ def test_service_levels_and_breaches() -> None:
     assert digest.answer.entries[0].item.handle == "c"
 
 
+def test_a_question_read_as_a_complaint_keeps_the_question_service_level() -> None:
+    outage = "Why does the app crash every time I open a note? Still broken after the update"
+    early = record(author("d"), text=outage, ago=timedelta(minutes=30))
+    late = record(author("e"), text=outage, ago=timedelta(hours=2))
+    by_handle = {e.item.handle: e for e in _digest([early, late]).answer.entries}
+    assert by_handle["e"].what == "complaint"
+    assert by_handle["e"].sla == ">1h"
+    assert "question unanswered >1h" in by_handle["e"].reasons
+    assert by_handle["d"].sla is None
+
+
 def test_spam_fast_path_agrees_with_the_full_computation() -> None:
     import itertools
 
