@@ -1,9 +1,10 @@
 """Text classifiers behind one interface, with a fast offline default shipped in the package.
 
 :class:`TextClassifier` is the interface: ``classify(texts)`` returns one :class:`TextScores`
-of probabilities per text. :func:`default_classifier` loads the shipped linear models once
-(``engagement/classifiers/models/*.json.gz``, built by ``scripts/train_classifiers.py``); an
-LLM-backed classifier can implement the same protocol later.
+of probabilities per text. :func:`default_classifier` loads the shipped models once
+(``engagement/classifiers/models/``: the linear models in ``*.json.gz`` and the complaint
+model's word-vector heads in ``complaint_words.npz``, built by
+``scripts/train_classifiers.py``); an LLM-backed classifier can implement the same protocol.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
+from typing import Any
 
 import numpy as np
 
@@ -70,7 +71,9 @@ class LinearClassifier:
         self.words = words
         self._reply = reply
         self._complaint_threshold = complaint.thresholds.get("complaint", 0.5)
-        self._ngrams_threshold = complaint.thresholds.get("complaint_ngrams", 0.5)
+        self._ngrams_threshold = complaint.thresholds.get(
+            "complaint_ngrams", self._complaint_threshold
+        )
         self._support_threshold = complaint.thresholds.get("support", 0.5)
         self._bundle = Bundle((sentiment, complaint))
         self._polarity = Polarity(sentiment.lexicon)
@@ -104,9 +107,10 @@ class LinearClassifier:
         direct, conditional, support_nb, support = complaint.T
         ngrams = np.sqrt(direct * conditional * support_nb)
         c_threshold, s_threshold = self._complaint_threshold, self._support_threshold
-        if self.words is None:
+        if self.words is None:  # the n-gram heads alone, at their own threshold
+            n_threshold = self._ngrams_threshold
             return [
-                TextScores((neg, neu, pos), c, s, c_threshold, s_threshold)
+                TextScores((neg, neu, pos), c, s, n_threshold, s_threshold)
                 for (neg, neu, pos), c, s in zip(
                     sentiment.tolist(), ngrams.tolist(), support.tolist(), strict=True
                 )
@@ -119,7 +123,16 @@ class LinearClassifier:
             inputs = (logit(support), logit(support_nb), logit(w_support), logit(combined))
             reply = [*self._reply.evidence(inputs)]
         return [
-            TextScores((neg, neu, pos), c, s, c_threshold, s_threshold, o, n_threshold, r)
+            TextScores(
+                sentiment=(neg, neu, pos),
+                complaint=c,
+                support=s,
+                complaint_threshold=c_threshold,
+                support_threshold=s_threshold,
+                complaint_other=o,
+                complaint_other_threshold=n_threshold,
+                reply=r,
+            )
             for (neg, neu, pos), c, s, o, r in zip(
                 sentiment.tolist(),
                 combined.tolist(),
@@ -139,12 +152,22 @@ def default_classifier() -> LinearClassifier:
         ModelFormatError: When the packaged model files are missing or corrupt.
     """
     complaint = load_packaged("complaint.json.gz")
-    words = complaint.get("word_vectors")
-    if words is not None and not isinstance(words, dict):
-        raise ModelFormatError("complaint model: word_vectors must be an object")
+    words = _word_heads(complaint.get("word_vectors"))
+    reply = reply_stacker(complaint.get("needs_reply"))
+    if reply is not None and words is None:
+        raise ModelFormatError("complaint model: needs_reply without word_vectors")
     return LinearClassifier(
         LinearModel.from_dict(load_packaged("sentiment.json.gz")),
         LinearModel.from_dict(complaint),
-        WordVectorHeads.from_package(str(words["file"])) if words else None,
-        reply_stacker(complaint.get("needs_reply")),
+        words,
+        reply,
     )
+
+
+def _word_heads(entry: Any) -> WordVectorHeads | None:
+    """The word-vector heads a complaint model names, checked against its recorded digest."""
+    if entry is None:
+        return None
+    if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
+        raise ModelFormatError("complaint model: word_vectors needs a 'file'")
+    return WordVectorHeads.from_package(entry["file"], sha256=str(entry.get("sha256")))

@@ -17,8 +17,18 @@ import numpy as np
 from engagement.classifiers._linear import Matrix, ModelFormatError
 from engagement.classifiers._types import ReplyEvidence
 
-__all__ = ["ReplyStacker", "logit", "reply_stacker"]
+__all__ = ["INPUTS", "ReplyStacker", "logit", "reply_stacker"]
 
+# The English stacker's inputs, in the order of its weights (training writes the same list).
+INPUTS = (
+    "logit support",
+    "logit support_nb",
+    "logit words support_nb",
+    "logit complaint",
+    "question",
+    "request",
+    "complaint cue",
+)
 FLAGS = 3  # question, request, complaint cue: the last three inputs
 
 
@@ -51,7 +61,8 @@ class ReplyStacker:
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelFormatError(f"needs-reply stacker: {exc!r}") from exc
         if len(weights) != inputs + FLAGS:
-            raise ModelFormatError(f"needs-reply stacker: {len(weights)} weights, not {inputs + 3}")
+            count = inputs + FLAGS
+            raise ModelFormatError(f"needs-reply stacker: {len(weights)} weights, not {count}")
         flags = (weights[-3], weights[-2], weights[-1])
         return cls(weights[:-FLAGS], flags, bias, threshold)
 
@@ -72,4 +83,6 @@ def reply_stacker(data: Any) -> ReplyStacker | None:
         return None
     if not isinstance(data, Mapping) or "english" not in data:
         raise ModelFormatError("complaint model: needs_reply needs an 'english' stacker")
-    return ReplyStacker.from_dict(data["english"], 4)
+    if tuple(data.get("inputs", ())) != INPUTS:
+        raise ModelFormatError(f"needs-reply stacker inputs {data.get('inputs')!r}, not {INPUTS}")
+    return ReplyStacker.from_dict(data["english"], len(INPUTS) - FLAGS)

@@ -73,8 +73,9 @@ class TextScores:
             ``None`` when ``complaint`` suits every language.
         complaint_other_threshold: Decision threshold of ``complaint_other``.
         reply: The needs-reply stacker's evidence, for English text, if the classifier has
-            one; the signals fall back to a fixed rule over ``support`` otherwise (and for text
-            in other languages: the stacker was trained on English support messages only).
+            one; the signals fall back to a fixed rule over ``support`` otherwise, and for text
+            in other languages (the stacker reads English-only heads and was fitted on an
+            English corpus).
     """
 
     sentiment: tuple[float, float, float]
@@ -94,7 +95,11 @@ class TextScores:
 
     @property
     def is_complaint(self) -> bool:
-        """Whether ``complaint`` reaches its threshold."""
+        """Whether ``complaint`` reaches its threshold, whatever the language.
+
+        The signals use :meth:`is_complaint_in`, which picks ``complaint_other`` for text
+        that is not in English.
+        """
         return self.complaint >= self.complaint_threshold
 
     def complaint_in(self, language: str) -> tuple[float, float]:

@@ -1,4 +1,4 @@
-"""Sigmoid heads over the normalised mean of static word vectors (distilled from MiniLM).
+"""Sigmoid heads over the (approximately) normalised mean of static word vectors (MiniLM).
 
 A head's logit is ``b + w · m / ‖m‖`` where ``m`` is the mean of the text's word vectors
 (``scripts/word_vectors.py``: each word run through all-MiniLM-L6-v2 on its own). The vectors
@@ -8,7 +8,8 @@ themselves are not shipped, only what the formula needs, per word:
 - ``low``: the word's coordinates on the top singular directions of all the vectors, and
   ``residual``: the squared norm the low-rank part misses. ``n·‖m‖`` is then taken as
   ``sqrt(‖Σ low‖² + Σ_words count² · residual)`` (exact when the residuals of different
-  words are orthogonal), so ``w · m / ‖m‖ = Σ projections / that norm``.
+  words are orthogonal; on the complaint corpus it is 0.85 to 1.05 of the exact norm), so
+  ``w · m / ‖m‖ = Σ projections / that norm``.
 
 Training uses the very same features (``scripts/complaint_model.py``), so the shipped heads
 are the fitted logistic regressions, not an approximation of them. A text with no known word
@@ -17,13 +18,14 @@ gets the bias alone, as in training.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import zipfile
+import zlib
 from collections.abc import Sequence
 from importlib import resources
 from itertools import chain
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -76,19 +78,32 @@ class WordVectorHeads:
         )
         if not shapes_ok:
             raise ModelFormatError("word-vector heads: arrays of inconsistent shapes")
+        arrays = (self._projections, self._low, self._residual, self._bias)
+        if not all(np.isfinite(a).all() for a in arrays) or not (self._residual > 0).all():
+            raise ModelFormatError("word-vector heads: non-finite values or residuals <= 0")
 
     @classmethod
-    def from_package(cls, filename: str) -> WordVectorHeads:
+    def from_package(cls, filename: str, sha256: str | None = None) -> WordVectorHeads:
         """Load an ``.npz`` shipped in ``engagement/classifiers/models``.
 
+        Args:
+            filename: The file's name in the models package.
+            sha256: The digest the complaint model recorded for it, checked when given (the
+                thresholds and the needs-reply stacker are only valid for that file).
+
         Raises:
-            ModelFormatError: When the file is missing, not an npz of this format, or corrupt.
+            ModelFormatError: When the file is missing, not the recorded one, not an npz of
+                this format, or corrupt.
         """
         resource = resources.files("engagement.classifiers.models").joinpath(filename)
         try:
             blob = resource.read_bytes()
         except OSError as exc:
             raise ModelFormatError(f"cannot read word vectors {filename}: {exc}") from exc
+        if sha256 is not None and hashlib.sha256(blob).hexdigest() != sha256:
+            raise ModelFormatError(
+                f"{filename} is not the file the complaint model was trained with"
+            )
         return cls.from_bytes(blob, filename)
 
     @classmethod
@@ -100,9 +115,10 @@ class WordVectorHeads:
         """
         try:
             with np.load(io.BytesIO(blob), allow_pickle=False) as data:
-                meta: dict[str, Any] = json.loads(bytes(data["meta"]).decode("utf-8"))
-                if meta.get("format") != FORMAT:
-                    raise ModelFormatError(f"{name}: format {meta.get('format')!r}")
+                meta = json.loads(bytes(data["meta"]).decode("utf-8"))
+                if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+                    found = meta.get("format") if isinstance(meta, dict) else meta
+                    raise ModelFormatError(f"{name}: format {found!r}")
                 words = bytes(data["words"]).decode("utf-8").split("\n")
                 return cls(
                     words,
@@ -114,7 +130,15 @@ class WordVectorHeads:
                 )
         except ModelFormatError:
             raise
-        except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
+        except (
+            OSError,
+            EOFError,
+            ValueError,
+            KeyError,
+            TypeError,
+            zipfile.BadZipFile,
+            zlib.error,
+        ) as exc:
             raise ModelFormatError(f"cannot read word vectors {name}: {exc}") from exc
 
     def probabilities(self, token_lists: Sequence[Sequence[str]]) -> Matrix:
@@ -134,10 +158,13 @@ class WordVectorHeads:
             scores[present] += sums / np.sqrt(norm2)[:, None]
         return activate_rows(scores, "sigmoid")
 
-    def _repeated_residual(self, counts: npt.NDArray[np.int64], flat: npt.NDArray[np.int64]) -> Any:
+    def _repeated_residual(
+        self, counts: npt.NDArray[np.int64], flat: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.float64]:
         """Per text, ``Σ_words count² · residual`` (a word said twice counts four times)."""
         vocab = len(self._residual)
         owner = np.repeat(np.arange(len(counts)), counts)
         keys, times = np.unique(owner * vocab + flat, return_counts=True)
         weights = times.astype(np.float64) ** 2 * self._residual[keys % vocab]
-        return np.bincount(keys // vocab, weights=weights, minlength=len(counts))
+        sums = np.bincount(keys // vocab, weights=weights, minlength=len(counts))
+        return sums.astype(np.float64, copy=False)

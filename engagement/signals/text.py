@@ -82,14 +82,24 @@ def needs_reply(
     question: bool,
     request: bool,
     complaint: bool,
+    language: str,
+    complaint_cue: bool,
     rule: NeedsReplyRule = DEFAULT_RULE,
-    language: str = "und",
-    complaint_cue: bool = False,
 ) -> bool:
     """The engine's decision "this belongs in to-answer" for a text arriving as a mention.
 
-    The classifier's needs-reply stacker decides English text when it has one (from the
-    question, request and complaint-cue flags); otherwise ``rule`` does.
+    Args:
+        scores: The classifier's scores of the text.
+        question: Whether the text asks something (``cues.is_question``).
+        request: Whether it requests something (``cues.is_request``).
+        complaint: The complaint signal; only the fixed rule reads it.
+        language: The text's language (``und`` counts as English).
+        complaint_cue: Whether the text has a complaint cue (``cues.has_complaint_cue``).
+        rule: The fixed rule, used when the classifier gives no needs-reply evidence for
+            ``language`` (text not in English, or a classifier without a stacker).
+
+    Returns:
+        Whether the text belongs in to-answer.
     """
     evidence = scores.reply_in(language)
     if evidence is not None:
@@ -139,9 +149,9 @@ def text_signals(
                     question=question,
                     request=request,
                     complaint=complaint,
-                    rule=rule,
                     language=language,
                     complaint_cue=cue,
+                    rule=rule,
                 ),
                 spam_cues=text_spam_cues(text),
             )

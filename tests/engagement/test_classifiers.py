@@ -130,6 +130,10 @@ def test_batches_equal_the_reference_model_per_text() -> None:
         assert single.sentiment == pytest.approx(batched.sentiment, abs=1e-12)
         assert single.complaint == pytest.approx(batched.complaint, abs=1e-12)
         assert single.support == pytest.approx(batched.support, abs=1e-12)
+        assert single.complaint_other == pytest.approx(batched.complaint_other, abs=1e-12)
+        assert single.reply is not None
+        assert batched.reply is not None
+        assert single.reply.logit == pytest.approx(batched.reply.logit, abs=1e-9)
 
 
 def test_model_files_are_small_and_documented() -> None:

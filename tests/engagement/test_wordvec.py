@@ -107,6 +107,34 @@ def test_inconsistent_or_corrupt_arrays_are_refused(
     np.savez(buffer, meta=np.frombuffer(b'{"format": 99}', dtype=np.uint8))
     with pytest.raises(ModelFormatError, match="format 99"):
         WordVectorHeads.from_bytes(buffer.getvalue(), "future.npz")
+    buffer = io.BytesIO()
+    np.savez(buffer, meta=np.frombuffer(b"[1, 2]", dtype=np.uint8))
+    with pytest.raises(ModelFormatError, match="format"):
+        WordVectorHeads.from_bytes(buffer.getvalue(), "list-meta.npz")
+    nan = {**arrays, "projections": np.full_like(arrays["projections"], np.nan)}
+    with pytest.raises(ModelFormatError, match="non-finite"):
+        WordVectorHeads(**nan, outputs=("a", "b", "c"))
+    negative = {**arrays, "residual": -np.asarray(arrays["residual"])}
+    with pytest.raises(ModelFormatError, match="residuals"):
+        WordVectorHeads(**negative, outputs=("a", "b", "c"))
+
+
+def test_damaged_shipped_file_is_refused_with_a_clear_error() -> None:
+    from importlib import resources
+
+    blob = bytearray(
+        resources.files("engagement.classifiers.models")
+        .joinpath("complaint_words.npz")
+        .read_bytes()
+    )
+    assert WordVectorHeads.from_bytes(bytes(blob), "ok.npz").outputs[0] == "complaint"
+    blob[1000:1050] = bytes(50)  # zeroed inside a compressed member
+    with pytest.raises(ModelFormatError, match="cannot read word vectors"):
+        WordVectorHeads.from_bytes(bytes(blob), "damaged.npz")
+    with pytest.raises(ModelFormatError, match="cannot read word vectors"):
+        WordVectorHeads.from_bytes(bytes(blob[: len(blob) // 2]), "truncated.npz")
+    with pytest.raises(ModelFormatError, match="not the file"):
+        WordVectorHeads.from_package("complaint_words.npz", sha256="0" * 64)
 
 
 def test_the_shipped_classifier_uses_both_families() -> None:
