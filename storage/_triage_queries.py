@@ -40,7 +40,7 @@ from engagement.models import ActionRecord
 from engagement.signals import TextSignals, text_signals
 from engagement.triage import Item
 from storage._convert import action_from_row
-from storage._dialect import dialect_name, insert_ignore
+from storage._dialect import dialect_name, insert_stmt
 from storage._tables import ActionRow, AuthorRow, Base, BigId, InteractionRow
 from storage._types import UTCDateTime
 from storage._uow import UnitOfWork
@@ -56,7 +56,9 @@ __all__ = [
     "score_pending",
 ]
 
-SIGNALS_VERSION = 1
+# Bumped when the classifiers or the signal rules change: older rows are scored again.
+# 2: complaint with word-vector heads, needs-reply stacker (2026-12).
+SIGNALS_VERSION = 2
 _TEXT_KINDS = ("mention", "reply", "quote")
 _MAX_TEXT = 2_000
 
@@ -90,14 +92,21 @@ async def score_pending(
 ) -> int:
     """Compute and store the text signals of interactions that have none yet (text kinds).
 
-    Call it after ingest (the runner does, per poll cycle) or before a digest; it is
-    idempotent and does not commit.
+    Signals stored by an older version of the classifiers (``SIGNALS_VERSION``) are
+    computed again, once. Call it after ingest (the runner does, per poll cycle) or before a
+    digest; it is idempotent and does not commit.
 
     Returns:
         How many interactions were scored.
     """
     session = _session(uow)
-    insert = insert_ignore(dialect_name(session), SIGNALS, ["interaction_id"])
+    stmt = insert_stmt(dialect_name(session), SIGNALS)
+    # The first writer of a version stands: a concurrent cycle's copy only replaces older ones.
+    write = stmt.on_conflict_do_update(
+        index_elements=["interaction_id"],
+        set_={c.name: stmt.excluded[c.name] for c in SIGNALS.columns if c.name != "interaction_id"},
+        where=SIGNALS.c.version < stmt.excluded.version,
+    )
     done = 0
     after = 0  # keyset: each pass starts after the last id seen, so no row is read twice
     while limit is None or done < limit:
@@ -107,7 +116,10 @@ async def score_pending(
                 select(_I.c.id, func.substr(_I.c.text, 1, _MAX_TEXT), _I.c.language)
                 .outerjoin(SIGNALS, SIGNALS.c.interaction_id == _I.c.id)
                 .where(
-                    SIGNALS.c.interaction_id.is_(None),
+                    or_(
+                        SIGNALS.c.interaction_id.is_(None),
+                        SIGNALS.c.version < SIGNALS_VERSION,
+                    ),
                     _I.c.kind.in_(_TEXT_KINDS),
                     _I.c.id > after,
                 )
@@ -121,7 +133,7 @@ async def score_pending(
         # Two poll cycles may score the same new rows at once (each poller after its
         # cycle, or two processes): the first one's signals stand, the other's are dropped.
         await session.execute(
-            insert, [_signal_values(r[0], s) for r, s in zip(rows, signals, strict=True)]
+            write, [_signal_values(r[0], s) for r, s in zip(rows, signals, strict=True)]
         )
         done += len(rows)
         after = rows[-1][0]

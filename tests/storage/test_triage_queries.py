@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from engagement.classifiers import default_classifier
 from engagement.digest import build_digest
@@ -13,7 +13,13 @@ from engagement.models import ActionKind, Author
 from engagement.triage import TriageParams
 from storage import Database
 from storage._triage_digest import load_digest
-from storage._triage_queries import SIGNALS, load_actions, load_items, score_pending
+from storage._triage_queries import (
+    SIGNALS,
+    SIGNALS_VERSION,
+    load_actions,
+    load_items,
+    score_pending,
+)
 from tests.engagement._factory import BRAND, NOW, action, author, record
 
 
@@ -161,3 +167,31 @@ async def test_two_cycles_scoring_the_same_rows_at_once_keep_one_set(database: D
     async with database.unit_of_work() as uow:
         count = await uow._session.scalar(select(func.count()).select_from(SIGNALS))
     assert count == text_kinds
+
+
+async def test_signals_of_an_older_classifier_are_scored_again_once(database: Database) -> None:
+    records, _ = _scenario()
+    await database.ingest(records, None)
+    text_kinds = sum(1 for r in records if r.kind in {"mention", "reply", "quote"})
+    columns = (SIGNALS.c.interaction_id, SIGNALS.c.version, SIGNALS.c.needs_reply)
+    async with database.unit_of_work() as uow:
+        assert await score_pending(uow, default_classifier()) == text_kinds
+        fresh = sorted((await uow._session.execute(select(*columns))).all())
+        # As an older release left them: an older version, and decisions it no longer makes.
+        stale = update(SIGNALS).values(
+            version=SIGNALS_VERSION - 1, needs_reply=~SIGNALS.c.needs_reply
+        )
+        await uow._session.execute(stale.where(SIGNALS.c.question.is_(True)))
+        await uow.commit()
+    async with database.unit_of_work() as uow:
+        old = await uow._session.scalar(
+            select(func.count()).where(SIGNALS.c.version < SIGNALS_VERSION)
+        )
+        assert old >= 2
+        assert await score_pending(uow, default_classifier(), batch=2) == old
+        assert await score_pending(uow, default_classifier()) == 0
+        await uow.commit()
+    async with database.unit_of_work() as uow:
+        again = sorted((await uow._session.execute(select(*columns))).all())
+    assert again == fresh
+    assert {version for _, version, _ in again} == {SIGNALS_VERSION}
