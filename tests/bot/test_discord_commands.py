@@ -279,12 +279,22 @@ async def test_an_answer_made_on_the_platform_updates_the_card_after_a_poll(
     patch = "PATCH /api/v10/channels/:channel_id/messages/:message_id"
     await h.bot.on_poll_outcome(outcome)
     edits = (await h.state())["requests"].get(patch, 0)
-    assert edits == 1
+    # Every message showing that item (its digest card, and its alert if it had one) is
+    # edited once, and no other message.
+    edited = [m for m in (await h.state())["discord"]["messages"] if m["edited_timestamp"]]
+    assert edits == len(edited) >= 1
+    for message in edited:
+        fields = {f["name"]: f["value"] for f in message["embeds"][0]["fields"]}
+        assert fields["Status"].startswith("✅ Answered by Bluesky app")
     await h.bot.on_poll_outcome(outcome)  # nothing changed since: no second edit
     assert (await h.state())["requests"].get(patch, 0) == edits
     messages = {m["id"]: m for m in (await h.state())["discord"]["messages"]}
     card = messages[str(posted.card_ids[0])]
     status = {f["name"]: f["value"] for f in card["embeds"][0]["fields"]}["Status"]
     assert status.startswith("✅ Answered by Bluesky app")
+    # The cards of other items are untouched (the same item may also have a creator card).
+    quoted = first.item.text[:40]
     others = [messages[str(i)] for i in posted.card_ids[1:]]
+    others = [m for m in others if quoted not in json.dumps(m["embeds"], ensure_ascii=False)]
+    assert others
     assert not any(m["edited_timestamp"] for m in others)
