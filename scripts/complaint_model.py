@@ -60,10 +60,11 @@ from engagement.classifiers._features import (
 from engagement.classifiers._linear import LinearModel, load_packaged
 from engagement.classifiers._reply import INPUTS as REPLY_INPUTS
 from engagement.classifiers._reply import logit
+from engagement.classifiers._types import TextScores, reads_as_english
 from engagement.classifiers._wordvec import FORMAT as WORD_FORMAT
 from engagement.signals.cues import has_complaint_cue, is_question, is_request
 from engagement.signals.language import detect_language
-from engagement.signals.text import DEFAULT_RULE
+from engagement.signals.text import needs_reply
 
 # Regularisation of the n-gram heads (NB-scaled features) and of the word-vector heads.
 C_DIRECT = 4.0
@@ -203,22 +204,26 @@ def reply_decision(
 ) -> np.ndarray:
     """The bot's needs-reply decision: the stacker for English, the fixed rule otherwise.
 
-    The rule (engagement.signals.text.NeedsReplyRule) reads the plain support head and the
-    complaint signal, which for text in other languages is the n-gram score at ``t_ngrams``
-    or a complaint cue with negative sentiment (``flags[:, 3]``).
+    The rule is the runtime's own (engagement.signals.text.needs_reply without stacker
+    evidence); its complaint signal is, for text in other languages, the n-gram score at
+    ``t_ngrams`` or a complaint cue with negative sentiment (``flags[:, 3]``).
     """
     model, threshold = stacker
     stacked = model.predict_proba(reply_inputs(p, flags))[:, 1] >= threshold
-    support = p[3]
     question, request, cue = (flags[:, 0] > 0.5, flags[:, 1] > 0.5, flags[:, 2] > 0.5)
     complaint = (scores(p)["ngrams"] >= t_ngrams) | (cue & (flags[:, 3] >= 0.5))
-    rule = (
-        (support >= DEFAULT_RULE.support_threshold)
-        | request
-        | (question & (support >= DEFAULT_RULE.question_support))
-        | (complaint & (support >= DEFAULT_RULE.complaint_support))
-    )
-    return np.where(english, stacked, rule)
+    rule = [
+        needs_reply(
+            TextScores((0.0, 1.0, 0.0), 0.0, float(support)),  # no stacker evidence: the rule
+            question=bool(q),
+            request=bool(r),
+            complaint=bool(c),
+            language="und",
+            complaint_cue=bool(k),
+        )
+        for support, q, r, c, k in zip(p[3], question, request, complaint, cue, strict=True)
+    ]
+    return np.where(english, stacked, np.asarray(rule))
 
 
 def out_of_fold(texts: list[str], e: np.ndarray, y: np.ndarray, s: np.ndarray, folds: Any) -> Any:
@@ -322,7 +327,7 @@ def train_complaint(base: Path, seeds: Sequence[int] = (0,)) -> dict[str, Any]:
     """Nested CV (see COMPLAINT_PROTOCOL) per split seed, then the heads fitted on all of train."""
     raw = read(base / "complaint" / "train_text.txt")
     texts = [strip_leading_mentions(t) for t in raw]
-    english = np.asarray([detect_language(t, None).code in ("en", "und") for t in raw])
+    english = np.asarray([reads_as_english(detect_language(t, None).code) for t in raw])
     sentiment = LinearModel.from_dict(load_packaged("sentiment.json.gz"))
     negative = [
         sentiment.probabilities(feats, lexicon_scores(toks, sentiment.lexicon))[0]

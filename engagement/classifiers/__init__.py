@@ -17,6 +17,7 @@ from engagement.classifiers._types import (
     Sentiment,
     TextClassifier,
     TextScores,
+    reads_as_english,
 )
 
 __all__ = [
@@ -29,4 +30,5 @@ __all__ = [
     "TextClassifier",
     "TextScores",
     "default_classifier",
+    "reads_as_english",
 ]

@@ -107,8 +107,8 @@ class LinearClassifier:
         direct, conditional, support_nb, support = complaint.T
         ngrams = np.sqrt(direct * conditional * support_nb)
         c_threshold, s_threshold = self._complaint_threshold, self._support_threshold
+        n_threshold = self._ngrams_threshold
         if self.words is None:  # the n-gram heads alone, at their own threshold
-            n_threshold = self._ngrams_threshold
             return [
                 TextScores((neg, neu, pos), c, s, n_threshold, s_threshold)
                 for (neg, neu, pos), c, s in zip(
@@ -117,11 +117,10 @@ class LinearClassifier:
             ]
         w_direct, w_conditional, w_support = self.words.probabilities(token_lists).T
         combined = np.sqrt(ngrams * np.sqrt(w_direct * w_conditional * w_support))
-        n_threshold = self._ngrams_threshold
         reply: list[ReplyEvidence | None] = [None] * len(texts)
         if self._reply is not None:
             inputs = (logit(support), logit(support_nb), logit(w_support), logit(combined))
-            reply = [*self._reply.evidence(inputs)]
+            reply = list(self._reply.evidence(inputs))
         return [
             TextScores(
                 sentiment=(neg, neu, pos),
@@ -168,6 +167,8 @@ def _word_heads(entry: Any) -> WordVectorHeads | None:
     """The word-vector heads a complaint model names, checked against its recorded digest."""
     if entry is None:
         return None
-    if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
-        raise ModelFormatError("complaint model: word_vectors needs a 'file'")
-    return WordVectorHeads.from_package(entry["file"], sha256=str(entry.get("sha256")))
+    if not isinstance(entry, dict) or not all(
+        isinstance(entry.get(k), str) for k in ("file", "sha256")
+    ):
+        raise ModelFormatError("complaint model: word_vectors needs a 'file' and its 'sha256'")
+    return WordVectorHeads.from_package(entry["file"], sha256=entry["sha256"])

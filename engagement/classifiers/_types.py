@@ -8,7 +8,23 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Protocol
 
-__all__ = ["SENTIMENT_LABELS", "ReplyEvidence", "Sentiment", "TextClassifier", "TextScores"]
+__all__ = [
+    "SENTIMENT_LABELS",
+    "ReplyEvidence",
+    "Sentiment",
+    "TextClassifier",
+    "TextScores",
+    "reads_as_english",
+]
+
+
+def reads_as_english(language: str) -> bool:
+    """Whether the English-only models apply to text in ``language``.
+
+    ``und`` (too little text to tell) counts as English, as in training, where the complaint
+    corpus is English.
+    """
+    return language in ("en", "und")
 
 
 class Sentiment(IntEnum):
@@ -97,8 +113,8 @@ class TextScores:
     def is_complaint(self) -> bool:
         """Whether ``complaint`` reaches its threshold, whatever the language.
 
-        The signals use :meth:`is_complaint_in`, which picks ``complaint_other`` for text
-        that is not in English.
+        The signals use :meth:`complaint_in`, which picks ``complaint_other`` for text that
+        is not in English.
         """
         return self.complaint >= self.complaint_threshold
 
@@ -106,21 +122,15 @@ class TextScores:
         """``(probability, threshold)`` of a complaint for text in ``language``.
 
         Args:
-            language: Primary subtag (``en``, ``fr``…); ``und`` counts as English, as in
-                training, where the complaint corpus is English.
+            language: Primary subtag (``en``, ``fr``…), see :func:`reads_as_english`.
         """
-        if self.complaint_other is None or language in ("en", "und"):
+        if self.complaint_other is None or reads_as_english(language):
             return self.complaint, self.complaint_threshold
         return self.complaint_other, self.complaint_other_threshold
 
     def reply_in(self, language: str) -> ReplyEvidence | None:
-        """The needs-reply evidence for text in ``language`` (``und`` counts as English)."""
-        return self.reply if language in ("en", "und") else None
-
-    def is_complaint_in(self, language: str) -> bool:
-        """Whether the complaint probability for text in ``language`` reaches its threshold."""
-        probability, threshold = self.complaint_in(language)
-        return probability >= threshold
+        """The needs-reply evidence for text in ``language`` (see :func:`reads_as_english`)."""
+        return self.reply if reads_as_english(language) else None
 
     @property
     def is_support(self) -> bool:
